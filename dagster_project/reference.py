@@ -1,0 +1,44 @@
+"""Reference data from the dbt seeds: the single source of truth for Dagster and dbt alike."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "dbt_models" / "seeds"
+
+
+@cache
+def _seed(name: str) -> pd.DataFrame:
+    return pd.read_csv(SEEDS_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def instruments() -> pd.DataFrame:
+    """symbol, name, kind (index | etf), segment, tracks, issuer, inception_date, provider symbols."""
+    return _seed("instruments")
+
+
+def pairs() -> pd.DataFrame:
+    """pair_id, small_symbol, large_symbol, description."""
+    return _seed("pairs")
+
+
+def macro_series() -> pd.DataFrame:
+    """series_id, name, units, frequency, release_lag_days."""
+    frame = _seed("macro_series").copy()
+    frame["release_lag_days"] = frame["release_lag_days"].astype(int)
+    return frame
+
+
+def symbols(kind: str | None = None) -> list[str]:
+    frame = instruments()
+    if kind is not None:
+        frame = frame[frame["kind"] == kind]
+    return frame["symbol"].tolist()
+
+
+def series_ids() -> list[str]:
+    return macro_series()["series_id"].tolist()

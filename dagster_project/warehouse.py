@@ -1,0 +1,229 @@
+"""The one module that writes to the DuckDB warehouse: raw schemas, upserts, transactions, load log.
+
+Every raw table has a key; a load is an upsert on that key inside one transaction, together with
+its row in ``raw.load_log``. Re-running a load with the same data changes nothing (not even
+``loaded_at``); a load that fails leaves every table exactly as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A raw contract: its key columns and value columns (name -> DuckDB type)."""
+
+    name: str
+    key: dict[str, str]
+    values: dict[str, str]
+    required: tuple[str, ...] = ()  # value columns that may not be null
+
+    @property
+    def qualified(self) -> str:
+        return f"raw.{self.name}"
+
+    @property
+    def columns(self) -> dict[str, str]:
+        return {**self.key, **self.values}
+
+
+PRICES = RawTable(
+    "prices",
+    key={"symbol": "VARCHAR", "date": "DATE"},
+    values={
+        "open": "DOUBLE",
+        "high": "DOUBLE",
+        "low": "DOUBLE",
+        "close": "DOUBLE",
+        "adj_close": "DOUBLE",
+        "volume": "BIGINT",
+    },
+    required=("close",),
+)
+ETF_SHARES = RawTable(
+    "etf_shares",
+    key={"symbol": "VARCHAR", "date": "DATE"},
+    values={"shares_outstanding": "DOUBLE", "nav": "DOUBLE", "total_net_assets": "DOUBLE"},
+)
+MACRO_OBSERVATIONS = RawTable(
+    "macro_observations",
+    key={"series_id": "VARCHAR", "date": "DATE"},
+    values={"value": "DOUBLE", "realtime_start": "DATE"},
+    required=("value",),
+)
+VALUATIONS = RawTable(
+    "valuations",
+    key={"symbol": "VARCHAR", "date": "DATE", "metric": "VARCHAR"},
+    values={"value": "DOUBLE"},
+    required=("value",),
+)
+RAW_TABLES = {t.name: t for t in (PRICES, ETF_SHARES, MACRO_OBSERVATIONS, VALUATIONS)}
+
+LOAD_LOG_DDL = """
+create table if not exists raw.load_log (
+    load_id varchar primary key,
+    table_name varchar not null,
+    source varchar not null,
+    run_id varchar,
+    started_at timestamp not null,
+    finished_at timestamp not null,
+    rows_received bigint not null,
+    rows_inserted bigint not null,
+    rows_updated bigint not null,
+    rows_unchanged bigint not null,
+    min_date date,
+    max_date date,
+    keys varchar[]
+)
+"""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    load_id: str
+    table: str
+    rows_received: int
+    rows_inserted: int
+    rows_updated: int
+    rows_unchanged: int
+    min_date: object
+    max_date: object
+    keys: list[str]
+
+
+def _table_ddl(table: RawTable) -> str:
+    cols = [
+        f"{name} {dtype}" + (" not null" if name in table.key or name in table.required else "")
+        for name, dtype in table.columns.items()
+    ]
+    cols += ["source varchar not null", "loaded_at timestamp not null"]
+    cols.append(f"primary key ({', '.join(table.key)})")
+    return f"create table if not exists {table.qualified} ({', '.join(cols)})"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema, its tables and the load log if they do not exist."""
+    con.execute("create schema if not exists raw")
+    for table in RAW_TABLES.values():
+        con.execute(_table_ddl(table))
+    con.execute(LOAD_LOG_DDL)
+
+
+def _conform(table: RawTable, frame: pd.DataFrame) -> pd.DataFrame:
+    """Select and order the contract's columns; fail on missing ones, nulls in keys, duplicate keys."""
+    absent = [c for c in (*table.key, *table.required) if c not in frame.columns]
+    if absent:
+        raise ValueError(f"{table.qualified}: frame lacks required column(s) {absent}")
+    # optional value columns a provider does not deliver load as null
+    out = frame.reindex(columns=list(table.columns)).copy()
+    for col in [*table.key, *table.required]:
+        nulls = out[col].isna()
+        if nulls.any():
+            sample = out.loc[nulls, list(table.key)].head(3).to_dict("records")
+            raise ValueError(
+                f"{table.qualified}: {int(nulls.sum())} row(s) with null {col!r}, e.g. {sample}"
+            )
+    dupes = out.duplicated(subset=list(table.key), keep=False)
+    if dupes.any():
+        sample = out.loc[dupes, list(table.key)].head(4).to_dict("records")
+        raise ValueError(
+            f"{table.qualified}: {int(dupes.sum())} rows share a key {list(table.key)}, e.g. {sample}"
+        )
+    return out
+
+
+def upsert(
+    con: duckdb.DuckDBPyConnection,
+    table_name: str,
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    run_id: str | None = None,
+) -> LoadResult:
+    """Upsert ``frame`` into ``raw.<table_name>`` and log the load, all in one transaction.
+
+    New keys are inserted; existing keys whose values differ are updated (with a new
+    ``loaded_at``); identical rows are left untouched. On any error the transaction is rolled
+    back and the error re-raised, so the warehouse is never half-written.
+    """
+    table = RAW_TABLES[table_name]
+    rows = _conform(table, frame)
+    started_at = datetime.now(UTC).replace(tzinfo=None)
+    key_cols = list(table.key)
+    value_cols = list(table.values)
+    key_match = " and ".join(f"t.{c} = s.{c}" for c in key_cols)
+    differs = " or ".join(f"t.{c} is distinct from s.{c}" for c in value_cols)
+    casts = ", ".join(f"cast({c} as {dtype}) as {c}" for c, dtype in table.columns.items())
+
+    ensure_schema(con)
+    con.execute("begin transaction")
+    try:
+        con.register("incoming_frame", rows)
+        con.execute(
+            f"create or replace temp table incoming as select {casts} from incoming_frame"
+        )
+        con.unregister("incoming_frame")
+        inserted, updated = con.execute(
+            f"""
+            select
+                count(*) filter (where t.{key_cols[0]} is null),
+                count(*) filter (where t.{key_cols[0]} is not null and ({differs}))
+            from incoming s left join {table.qualified} t on {key_match}
+            """
+        ).fetchone()
+        con.execute(
+            f"""
+            insert into {table.qualified} ({", ".join(table.columns)}, source, loaded_at)
+            select s.*, ?, ? from incoming s
+            on conflict ({", ".join(key_cols)}) do update set
+                {", ".join(f"{c} = excluded.{c}" for c in value_cols)},
+                source = excluded.source, loaded_at = excluded.loaded_at
+            where {" or ".join(f"{table.name}.{c} is distinct from excluded.{c}" for c in value_cols)}
+            """,
+            [source, started_at],
+        )
+        min_date, max_date, keys = con.execute(
+            f"select min(date), max(date), list(distinct {key_cols[0]} order by {key_cols[0]})"
+            " from incoming"
+        ).fetchone()
+        result = LoadResult(
+            load_id=str(uuid.uuid4()),
+            table=table.qualified,
+            rows_received=len(rows),
+            rows_inserted=inserted,
+            rows_updated=updated,
+            rows_unchanged=len(rows) - inserted - updated,
+            min_date=min_date,
+            max_date=max_date,
+            keys=keys or [],
+        )
+        con.execute(
+            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                result.load_id,
+                result.table,
+                source,
+                run_id,
+                started_at,
+                datetime.now(UTC).replace(tzinfo=None),
+                result.rows_received,
+                result.rows_inserted,
+                result.rows_updated,
+                result.rows_unchanged,
+                min_date,
+                max_date,
+                result.keys,
+            ],
+        )
+        con.execute("drop table incoming")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result
