@@ -223,6 +223,9 @@ def upsert(
         )
         con.execute("drop table incoming")
         con.execute("commit")
+    except duckdb.ConversionException as error:
+        con.execute("rollback")
+        raise ValueError(f"{table.qualified}: {str(error).splitlines()[0]}") from error
     except BaseException:
         con.execute("rollback")
         raise

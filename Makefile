@@ -1,0 +1,42 @@
+# Rotation Warehouse: `make run` builds the warehouse, `make test` runs the tests.
+# Both create the virtual environment from uv.lock first (uv is installed with pip if missing).
+
+PYTHON ?= python3
+BIN := .venv/bin
+MANIFEST := dbt_models/target/manifest.json
+DBT_FILES := $(shell find dbt_models -path dbt_models/target -prune -o -type f \
+	\( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test lint env prepare clean
+
+run: prepare  ## materialize every asset, then print a summary of the warehouse
+	$(BIN)/dagster asset materialize -m dagster_project.definitions --select '*'
+	$(BIN)/python -m dagster_project.summary
+
+test: prepare  ## the whole test suite (CI runs exactly this)
+	$(BIN)/pytest
+
+lint: env
+	$(BIN)/ruff check dagster_project tests
+	$(BIN)/ruff format --check dagster_project tests
+
+env: $(BIN)/.synced
+
+prepare: $(MANIFEST)
+
+$(BIN)/.synced: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv sync --frozen
+	@touch $@
+
+# The dbt manifest is parsed once here, not at every import of the Dagster definitions.
+$(MANIFEST): $(BIN)/.synced $(DBT_FILES)
+	$(BIN)/dbt parse --quiet --project-dir dbt_models --profiles-dir dbt_models
+	@touch $@
+
+clean:
+	rm -rf warehouse dbt_models/target dbt_models/logs

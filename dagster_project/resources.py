@@ -1,0 +1,85 @@
+"""Resources, chosen by one environment switch: the source, and the warehouse's path.
+
+``settings_from_env`` is the one place that reads the ``ROTATION_*`` environment variables
+(DESIGN "Configuration and paths"); everything else receives a ``RotationSettings`` resource.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from dagster_project.reference import PROJECT_ROOT
+from dagster_project.sources import SOURCES, Source
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_models"
+
+
+class RotationSettings(ConfigurableResource):
+    """What to load and where: the user's interface, with DESIGN's defaults."""
+
+    source: str = "sample"
+    data_dir: str | None = None
+    warehouse: str = "warehouse/rotation.duckdb"
+    start_date: str = "1995-01-01"
+    sample_seed: int = 42
+    sample_end: str = "2026-06-30"
+
+    @property
+    def warehouse_path(self) -> str:
+        """Absolute path of the writer's DuckDB file (relative paths are from the project root)."""
+        path = Path(self.warehouse)
+        return str(path if path.is_absolute() else (PROJECT_ROOT / path).resolve())
+
+    @property
+    def start(self) -> date:
+        return date.fromisoformat(self.start_date)
+
+    @property
+    def end(self) -> date:
+        return date.fromisoformat(self.sample_end) if self.source == "sample" else date.today()
+
+    def client(self) -> Source:
+        """The configured source, ready to fetch."""
+        if self.source not in SOURCES:
+            raise ValueError(
+                f"ROTATION_SOURCE={self.source!r} is not a source; choose one of {sorted(SOURCES)}"
+            )
+        if self.source == "sample":
+            return SOURCES["sample"](seed=self.sample_seed, end=self.end)
+        return SOURCES[self.source](data_dir=self.data_dir)
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings:
+    """Build the settings from ``ROTATION_*`` variables, falling back to DESIGN's defaults."""
+    env = os.environ if environ is None else environ
+    names = {
+        "source": "ROTATION_SOURCE",
+        "data_dir": "ROTATION_DATA_DIR",
+        "warehouse": "ROTATION_WAREHOUSE",
+        "start_date": "ROTATION_START_DATE",
+        "sample_seed": "ROTATION_SAMPLE_SEED",
+        "sample_end": "ROTATION_SAMPLE_END",
+    }
+    return RotationSettings(**{field: env[var] for field, var in names.items() if env.get(var)})
+
+
+def build_resources(settings: RotationSettings) -> dict[str, object]:
+    """The resources every asset and check of the project uses."""
+    Path(settings.warehouse_path).parent.mkdir(parents=True, exist_ok=True)
+    # The dbt beside this interpreter, so the CLI works without an activated virtualenv.
+    dbt_beside_python = Path(sys.executable).with_name("dbt")
+    return {
+        "settings": settings,
+        "duckdb": DuckDBResource(database=settings.warehouse_path),
+        "dbt": DbtCliResource(
+            project_dir=str(DBT_PROJECT_DIR),
+            dbt_executable=str(dbt_beside_python) if dbt_beside_python.exists() else "dbt",
+        ),
+    }

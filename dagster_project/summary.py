@@ -1,0 +1,54 @@
+"""`python -m dagster_project.summary`: what the warehouse holds, and the latest rotation figures."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from dagster_project.resources import settings_from_env
+
+TABLES = {
+    "raw.prices": "date",
+    "raw.etf_shares": "date",
+    "raw.macro_observations": "date",
+    "raw.valuations": "date",
+    "marts.fct_prices_daily": "price_date",
+    "marts.fct_rotation_daily": "rotation_date",
+}
+
+LATEST_ROTATION = """
+select pair_id, rotation_date as date, small_symbol as small, large_symbol as large,
+       round(ratio, 2) as ratio, regime,
+       round(spread_10d_bps) as "10d bps", round(spread_63d_bps) as "63d bps",
+       round(spread_252d_bps) as "252d bps", round(spread_ytd_bps) as "YTD bps",
+       round(spread_10d_zscore, 2) as "10d z"
+from marts.fct_rotation_daily
+qualify row_number() over (partition by pair_id order by rotation_date desc) = 1
+order by pair_id
+"""
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    rows = []
+    for table, date_col in TABLES.items():
+        count, first, last = con.execute(
+            f"select count(*), min({date_col}), max({date_col}) from {table}"
+        ).fetchone()
+        rows.append({"table": table, "rows": count, "from": first, "to": last})
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    settings = settings_from_env()
+    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+        sources = [s for (s,) in con.execute("select distinct source from raw.prices").fetchall()]
+        print(f"\nWarehouse {settings.warehouse_path} (source: {', '.join(sources)})")
+        if "sample" in sources:
+            print("NOTE: the sample source is SYNTHETIC data, not market history.")
+        print("\n" + table_counts(con).to_string(index=False))
+        print("\nLatest rotation figures (spreads: small minus large, in basis points)")
+        print(con.sql(LATEST_ROTATION).df().to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The dbt project as Dagster assets: seeds, staging, marts; dbt tests become asset checks.
+
+The manifest is prepared once (``make prepare``, or ``dagster dev`` through ``prepare_if_dev``),
+never at import. dbt sources ``raw.<table>`` map to the ingest assets ``raw/<table>``.
+"""
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from dagster_project.resources import DBT_PROJECT_DIR, RotationSettings
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+
+class RotationTranslator(DagsterDbtTranslator):
+    """Models and seeds are keyed by schema and name (``marts/fct_rotation_daily``)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return dbt_resource_props["schema"]
+        return super().get_group_name(dbt_resource_props)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=RotationTranslator(),
+)
+def rotation_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, settings: RotationSettings
+) -> Iterator[Any]:
+    """``dbt build`` of the selected models, seeds and tests against the configured warehouse."""
+    dbt_vars = json.dumps({"warehouse_path": settings.warehouse_path})
+    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()

@@ -1,0 +1,20 @@
+"""Shared test setup: dbt on PATH without telemetry, and a dbt manifest prepared once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# dbt is run as an executable: the one beside this interpreter, even without an activated venv
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+
+from dagster_dbt import DbtProject  # noqa: E402
+
+from dagster_project.resources import DBT_PROJECT_DIR  # noqa: E402
+
+# `make test` parses the project first; this covers a bare `pytest` on a fresh checkout.
+_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+if not _project.manifest_path.exists():
+    _project.preparer.prepare(_project)

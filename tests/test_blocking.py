@@ -1,0 +1,41 @@
+"""The raw.prices suite is a blocking check: a bad row stops the marts from being rebuilt."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from dagster_project import warehouse
+from dagster_project.definitions import build_definitions
+from dagster_project.resources import RotationSettings
+
+
+def materialized_keys(result) -> set[str]:
+    return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+
+
+def test_a_bad_raw_price_blocks_the_marts(tmp_path):
+    settings = RotationSettings(warehouse=str(tmp_path / "w.duckdb"), start_date="2025-06-01")
+    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+    first = job.execute_in_process(raise_on_error=False)
+    assert first.success
+    assert "marts/fct_rotation_daily" in materialized_keys(first)
+
+    with duckdb.connect(settings.warehouse_path) as con:
+        bad = pd.DataFrame({"symbol": ["IWM"], "date": [pd.Timestamp("2030-01-02")], "close": [-5.0]})
+        warehouse.upsert(con, "prices", bad, source="test")
+
+    second = job.execute_in_process(raise_on_error=False)
+    checks = [
+        e.asset_check_evaluation_data
+        for e in second.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    gx = [c for c in checks if c.check_name == "expectations_raw_prices"]
+    assert len(gx) == 1 and not gx[0].passed
+    failures = gx[0].metadata["failures"].value
+    assert "close" in failures and "-5.0" in failures  # names the column and the bad value
+    assert "date" in failures  # 2030 is in the future
+    keys = materialized_keys(second)
+    assert "raw/prices" in keys
+    assert not any(k.startswith(("marts/", "staging/")) for k in keys)

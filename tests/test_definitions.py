@@ -1,0 +1,41 @@
+"""The Dagster definitions load, and wire ingest -> checks -> dbt as the design says."""
+
+from __future__ import annotations
+
+from dagster import AssetKey
+
+from dagster_project.definitions import defs
+
+RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
+
+
+def asset_graph():
+    return defs.resolve_asset_graph()
+
+
+def test_every_raw_contract_and_mart_is_an_asset():
+    keys = {key.to_user_string() for key in asset_graph().get_all_asset_keys()}
+    assert {f"raw/{t}" for t in RAW} <= keys
+    assert {"marts/fct_prices_daily", "marts/fct_rotation_daily"} <= keys
+    assert {"reference/instruments", "reference/pairs", "reference/macro_series"} <= keys
+
+
+def test_dbt_sources_are_the_ingest_assets():
+    graph = asset_graph()
+    for table in RAW:
+        staging = AssetKey(["staging", f"stg_raw__{table}"])
+        assert AssetKey(["raw", table]) in graph.get(staging).parent_keys
+
+
+def test_raw_prices_suite_is_a_blocking_check_and_dbt_tests_are_checks():
+    graph = asset_graph()
+    specs = [graph.get_check_spec(key) for key in graph.asset_check_keys]
+    (gx,) = [s for s in specs if s.name == "expectations_raw_prices"]
+    assert gx.blocking and gx.asset_key == AssetKey(["raw", "prices"])
+    dbt_checks = {s.asset_key.to_user_string() for s in specs if s is not gx}
+    assert {"marts/fct_prices_daily", "marts/fct_rotation_daily"} <= dbt_checks
+
+
+def test_the_cli_runs_in_process():
+    job = defs.resolve_implicit_global_asset_job_def()
+    assert job.executor_def.name == "in_process"

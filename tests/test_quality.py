@@ -1,0 +1,70 @@
+"""The raw.prices suite: a good frame passes; each kind of bad row fails the expectation named."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dagster_project import quality
+
+TODAY = date(2026, 11, 24)
+
+
+def good_prices() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "symbol": ["IWM", "IWM", "^RUT"],
+            "date": pd.to_datetime(["2026-01-02", "2026-01-05", "2026-01-02"]),
+            "open": [200.0, 201.0, 2000.0],
+            "high": [202.0, 203.0, 2010.0],
+            "low": [199.0, 200.5, 1990.0],
+            "close": [201.0, 202.5, 2005.0],
+            "adj_close": [200.0, 201.5, None],
+            "volume": pd.array([1_000_000, 900_000, None], dtype="Int64"),
+            "source": "test",
+            "loaded_at": pd.Timestamp("2026-01-06 12:00"),
+        }
+    )
+
+
+def failures(frame: pd.DataFrame) -> list[quality.Outcome]:
+    return [o for o in quality.validate(frame, "raw_prices", today=TODAY) if not o.success]
+
+
+def test_good_prices_pass():
+    assert failures(good_prices()) == []
+
+
+def with_row(**changes) -> pd.DataFrame:
+    frame = good_prices()
+    for column, value in changes.items():
+        frame.loc[1, column] = value
+    return frame
+
+
+@pytest.mark.parametrize(
+    "frame, expectation, column",
+    [
+        (with_row(close=-1.0, low=-2.0), "expect_column_values_to_be_between", "close"),
+        (with_row(high=201.5), "expect_column_pair_values_a_to_be_greater_than_b", "high, close"),
+        (with_row(low=202.9), "expect_column_pair_values_a_to_be_greater_than_b", "close, low"),
+        (with_row(date=pd.Timestamp("2026-11-25")), "expect_column_values_to_be_between", "date"),
+        (with_row(date=pd.Timestamp("2026-01-02")), "expect_compound_columns_to_be_unique", "symbol, date"),
+        (with_row(symbol=None), "expect_column_values_to_not_be_null", "symbol"),
+        (good_prices().drop(columns="adj_close"), "expect_table_columns_to_match_set", None),
+    ],
+    ids=["negative close", "high below close", "low above close", "future date", "duplicate key",
+         "null symbol", "missing column"],
+)
+def test_bad_prices_fail_the_named_expectation(frame, expectation, column):
+    failed = failures(frame)
+    assert (expectation, column) in [(o.expectation, o.column) for o in failed]
+
+
+def test_a_failure_names_the_offending_values():
+    (outcome,) = [o for o in failures(with_row(close=-1.0)) if o.column == "close"]
+    assert outcome.unexpected_count == 1
+    assert outcome.unexpected_sample == ["-1.0"]
+    assert "close" in outcome.describe() and "-1.0" in outcome.describe()
