@@ -17,7 +17,7 @@ def _seed(name: str) -> pd.DataFrame:
 
 
 def instruments() -> pd.DataFrame:
-    """symbol, name, kind (index | etf), segment, tracks, issuer, inception_date, provider symbols."""
+    """symbol, name, kind (index | etf), segment, tracks, issuer, inception_date, tickers."""
     return _seed("instruments")
 
 

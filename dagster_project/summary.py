@@ -1,4 +1,4 @@
-"""`python -m dagster_project.summary`: what the warehouse holds, and the latest rotation figures."""
+"""`python -m dagster_project.summary`: what the warehouse holds and the latest rotation figures."""
 
 from __future__ import annotations
 

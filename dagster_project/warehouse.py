@@ -116,7 +116,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _conform(table: RawTable, frame: pd.DataFrame) -> pd.DataFrame:
-    """Select and order the contract's columns; fail on missing ones, nulls in keys, duplicate keys."""
+    """The contract's columns in order; fails on missing ones, null keys and duplicate keys."""
     absent = [c for c in (*table.key, *table.required) if c not in frame.columns]
     if absent:
         raise ValueError(f"{table.qualified}: frame lacks required column(s) {absent}")
@@ -131,9 +131,10 @@ def _conform(table: RawTable, frame: pd.DataFrame) -> pd.DataFrame:
             )
     dupes = out.duplicated(subset=list(table.key), keep=False)
     if dupes.any():
-        sample = out.loc[dupes, list(table.key)].head(4).to_dict("records")
+        key = list(table.key)
+        sample = out.loc[dupes, key].head(4).to_dict("records")
         raise ValueError(
-            f"{table.qualified}: {int(dupes.sum())} rows share a key {list(table.key)}, e.g. {sample}"
+            f"{table.qualified}: {int(dupes.sum())} rows share a key {key}, e.g. {sample}"
         )
     return out
 
@@ -158,22 +159,23 @@ def upsert(
     key_cols = list(table.key)
     value_cols = list(table.values)
     key_match = " and ".join(f"t.{c} = s.{c}" for c in key_cols)
-    differs = " or ".join(f"t.{c} is distinct from s.{c}" for c in value_cols)
+
+    def differs(old: str, new: str) -> str:
+        return " or ".join(f"{old}.{c} is distinct from {new}.{c}" for c in value_cols)
+
     casts = ", ".join(f"cast({c} as {dtype}) as {c}" for c, dtype in table.columns.items())
 
     ensure_schema(con)
     con.execute("begin transaction")
     try:
         con.register("incoming_frame", rows)
-        con.execute(
-            f"create or replace temp table incoming as select {casts} from incoming_frame"
-        )
+        con.execute(f"create or replace temp table incoming as select {casts} from incoming_frame")
         con.unregister("incoming_frame")
         inserted, updated = con.execute(
             f"""
             select
                 count(*) filter (where t.{key_cols[0]} is null),
-                count(*) filter (where t.{key_cols[0]} is not null and ({differs}))
+                count(*) filter (where t.{key_cols[0]} is not null and ({differs("t", "s")}))
             from incoming s left join {table.qualified} t on {key_match}
             """
         ).fetchone()
@@ -184,7 +186,7 @@ def upsert(
             on conflict ({", ".join(key_cols)}) do update set
                 {", ".join(f"{c} = excluded.{c}" for c in value_cols)},
                 source = excluded.source, loaded_at = excluded.loaded_at
-            where {" or ".join(f"{table.name}.{c} is distinct from excluded.{c}" for c in value_cols)}
+            where {differs(table.name, "excluded")}
             """,
             [source, started_at],
         )

@@ -22,7 +22,9 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     assert "marts/fct_rotation_daily" in materialized_keys(first)
 
     with duckdb.connect(settings.warehouse_path) as con:
-        bad = pd.DataFrame({"symbol": ["IWM"], "date": [pd.Timestamp("2030-01-02")], "close": [-5.0]})
+        bad = pd.DataFrame(
+            {"symbol": ["IWM"], "date": [pd.Timestamp("2030-01-02")], "close": [-5.0]}
+        )
         warehouse.upsert(con, "prices", bad, source="test")
 
     second = job.execute_in_process(raise_on_error=False)

@@ -70,23 +70,21 @@ def expected_rotation(prices: pd.DataFrame) -> pd.DataFrame:
     for pair in reference.pairs().itertuples():
         small, large = by_symbol[pair.small_symbol], by_symbol[pair.large_symbol]
         days = small.index.intersection(large.index).sort_values()
-        s, l = small.loc[days, "px"].to_numpy(), large.loc[days, "px"].to_numpy()
-        rel = (s / l) / (s[0] / l[0]) * 100
+        s, g = small.loc[days, "px"].to_numpy(), large.loc[days, "px"].to_numpy()
+        rel = (s / g) / (s[0] / g[0]) * 100
         frame = pd.DataFrame({"pair_id": pair.pair_id, "rotation_date": days, "ratio": rel})
         for window in (50, 200):
             frame[f"ratio_ma_{window}"] = trailing_windows(rel, window).mean(axis=1)
         for n in SPREAD_DAYS:
             r_small = np.r_[np.full(n, np.nan), s[n:] / s[:-n] - 1]
-            r_large = np.r_[np.full(n, np.nan), l[n:] / l[:-n] - 1]
+            r_large = np.r_[np.full(n, np.nan), g[n:] / g[:-n] - 1]
             frame[f"spread_{n}d_bps"] = (r_small - r_large) * 10000
         frame["spread_ytd_bps"] = (
             small.loc[days, "ret_ytd"].to_numpy() - large.loc[days, "ret_ytd"].to_numpy()
         ) * 10000
         spread10 = frame["spread_10d_bps"].to_numpy()
         history = trailing_windows(np.r_[np.nan, spread10[:-1]], 756)  # the 756 days before
-        frame["spread_10d_zscore"] = (spread10 - history.mean(axis=1)) / history.std(
-            axis=1, ddof=1
-        )
+        frame["spread_10d_zscore"] = (spread10 - history.mean(axis=1)) / history.std(axis=1, ddof=1)
         frame["relative_drawdown"] = rel / np.maximum.accumulate(rel) - 1
         ma50, ma200 = frame["ratio_ma_50"], frame["ratio_ma_200"]
         frame["regime"] = np.select(
@@ -122,7 +120,9 @@ def test_rotation_mart_matches_an_independent_pandas_computation(rotation, raw_p
 def test_rotation_covers_every_pair_with_real_figures(rotation):
     assert set(rotation["pair_id"]) == set(reference.pairs()["pair_id"])
     latest = rotation.groupby("pair_id").tail(1)
-    assert latest[["ratio", "spread_10d_bps", "spread_252d_bps", "spread_ytd_bps"]].notna().all().all()
+    assert (
+        latest[["ratio", "spread_10d_bps", "spread_252d_bps", "spread_ytd_bps"]].notna().all().all()
+    )
     assert latest["spread_10d_zscore"].notna().all()
 
 
@@ -147,8 +147,14 @@ def test_prices_mart_returns_match_pandas(warehouse_path, raw_prices):
 
 
 def test_a_second_run_changes_no_rows(warehouse_path):
-    tables = ["raw.prices", "raw.etf_shares", "raw.macro_observations", "raw.valuations",
-              "marts.fct_prices_daily", "marts.fct_rotation_daily"]
+    tables = [
+        "raw.prices",
+        "raw.etf_shares",
+        "raw.macro_observations",
+        "raw.valuations",
+        "marts.fct_prices_daily",
+        "marts.fct_rotation_daily",
+    ]
     checksum = "select count(*), sum(hash(t.*)) from {} t"
     before = {t: snapshot(warehouse_path, checksum.format(t)).iloc[0].tolist() for t in tables}
     assert materialize_all(RotationSettings(warehouse=str(warehouse_path))).success

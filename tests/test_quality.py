@@ -51,12 +51,23 @@ def with_row(**changes) -> pd.DataFrame:
         (with_row(high=201.5), "expect_column_pair_values_a_to_be_greater_than_b", "high, close"),
         (with_row(low=202.9), "expect_column_pair_values_a_to_be_greater_than_b", "close, low"),
         (with_row(date=pd.Timestamp("2026-11-25")), "expect_column_values_to_be_between", "date"),
-        (with_row(date=pd.Timestamp("2026-01-02")), "expect_compound_columns_to_be_unique", "symbol, date"),
+        (
+            with_row(date=pd.Timestamp("2026-01-02")),
+            "expect_compound_columns_to_be_unique",
+            "symbol, date",
+        ),
         (with_row(symbol=None), "expect_column_values_to_not_be_null", "symbol"),
         (good_prices().drop(columns="adj_close"), "expect_table_columns_to_match_set", None),
     ],
-    ids=["negative close", "high below close", "low above close", "future date", "duplicate key",
-         "null symbol", "missing column"],
+    ids=[
+        "negative close",
+        "high below close",
+        "low above close",
+        "future date",
+        "duplicate key",
+        "null symbol",
+        "missing column",
+    ],
 )
 def test_bad_prices_fail_the_named_expectation(frame, expectation, column):
     failed = failures(frame)

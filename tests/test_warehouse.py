@@ -32,7 +32,9 @@ def table(con, name="raw.prices") -> pd.DataFrame:
 
 
 def test_first_load_inserts_every_row_and_logs_it(con):
-    result = warehouse.upsert(con, "prices", prices({"2024-01-02": 10.0, "2024-01-03": 11.0}), source="t")
+    result = warehouse.upsert(
+        con, "prices", prices({"2024-01-02": 10.0, "2024-01-03": 11.0}), source="t"
+    )
     assert (result.rows_inserted, result.rows_updated, result.rows_unchanged) == (2, 0, 0)
     rows = table(con)
     assert rows["close"].tolist() == [10.0, 11.0]
