@@ -67,7 +67,9 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         source = settings.client()
         frame = fetch(source, keys_of(), settings)
         with duckdb.get_connection() as con:
-            result = warehouse.upsert(con, table, frame, source=source.name, run_id=context.run_id)
+            result = warehouse.upsert(
+                con, table, frame, source=source.name, run_id=context.run.run_id
+            )
         context.log.info(
             f"{result.table}: {result.rows_inserted} inserted, {result.rows_updated} updated,"
             f" {result.rows_unchanged} unchanged ({result.min_date}..{result.max_date})"

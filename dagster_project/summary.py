@@ -31,9 +31,9 @@ order by pair_id
 def table_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     rows = []
     for table, date_col in TABLES.items():
-        count, first, last = con.execute(
+        ((count, first, last),) = con.execute(
             f"select count(*), min({date_col}), max({date_col}) from {table}"
-        ).fetchone()
+        ).fetchall()
         rows.append({"table": table, "rows": count, "from": first, "to": last})
     return pd.DataFrame(rows)
 

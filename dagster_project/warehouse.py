@@ -171,14 +171,14 @@ def upsert(
         con.register("incoming_frame", rows)
         con.execute(f"create or replace temp table incoming as select {casts} from incoming_frame")
         con.unregister("incoming_frame")
-        inserted, updated = con.execute(
+        ((inserted, updated),) = con.execute(
             f"""
             select
                 count(*) filter (where t.{key_cols[0]} is null),
                 count(*) filter (where t.{key_cols[0]} is not null and ({differs("t", "s")}))
             from incoming s left join {table.qualified} t on {key_match}
             """
-        ).fetchone()
+        ).fetchall()
         con.execute(
             f"""
             insert into {table.qualified} ({", ".join(table.columns)}, source, loaded_at)
@@ -190,10 +190,10 @@ def upsert(
             """,
             [source, started_at],
         )
-        min_date, max_date, keys = con.execute(
+        ((min_date, max_date, keys),) = con.execute(
             f"select min(date), max(date), list(distinct {key_cols[0]} order by {key_cols[0]})"
             " from incoming"
-        ).fetchone()
+        ).fetchall()
         result = LoadResult(
             load_id=str(uuid.uuid4()),
             table=table.qualified,
