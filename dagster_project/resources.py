@@ -30,6 +30,8 @@ class RotationSettings(ConfigurableResource):
     start_date: str = "1995-01-01"
     sample_seed: int = 42
     sample_end: str = "2026-06-30"
+    overlap_days: int = 10  # incremental loads refetch this many days before the last loaded
+    full_refresh: bool = False
 
     @property
     def warehouse_path(self) -> str:
@@ -51,9 +53,7 @@ class RotationSettings(ConfigurableResource):
             raise ValueError(
                 f"ROTATION_SOURCE={self.source!r} is not a source; choose one of {sorted(SOURCES)}"
             )
-        if self.source == "sample":
-            return SOURCES["sample"](seed=self.sample_seed, end=self.end)
-        return SOURCES[self.source](data_dir=self.data_dir)
+        return SOURCES[self.source](self)
 
 
 def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings:
@@ -66,6 +66,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
         "start_date": "ROTATION_START_DATE",
         "sample_seed": "ROTATION_SAMPLE_SEED",
         "sample_end": "ROTATION_SAMPLE_END",
+        "overlap_days": "ROTATION_OVERLAP_DAYS",
+        "full_refresh": "ROTATION_FULL_REFRESH",
     }
     return RotationSettings(**{field: env[var] for field, var in names.items() if env.get(var)})
 

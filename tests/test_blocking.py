@@ -22,8 +22,14 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     assert "marts/fct_rotation_daily" in materialized_keys(first)
 
     with duckdb.connect(settings.warehouse_path) as con:
+        # a row the writer accepts (no quarantine rule covers it) but the suite must catch
         bad = pd.DataFrame(
-            {"symbol": ["IWM"], "date": [pd.Timestamp("2030-01-02")], "close": [-5.0]}
+            {
+                "symbol": ["IWM"],
+                "date": [pd.Timestamp("2030-01-02")],
+                "close": [50.0],
+                "high": [45.0],
+            }
         )
         warehouse.upsert(con, "prices", bad, source="test")
 
@@ -36,7 +42,7 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     gx = [c for c in checks if c.check_name == "expectations_raw_prices"]
     assert len(gx) == 1 and not gx[0].passed
     failures = gx[0].metadata["failures"].value
-    assert "close" in failures and "-5.0" in failures  # names the column and the bad value
+    assert "high, close" in failures and "45.0" in failures  # names the columns and the values
     assert "date" in failures  # 2030 is in the future
     keys = materialized_keys(second)
     assert "raw/prices" in keys

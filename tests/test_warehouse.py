@@ -71,14 +71,13 @@ def test_a_revised_value_overwrites_only_its_row(con):
 @pytest.mark.parametrize(
     "bad, message",
     [
-        (lambda f: pd.concat([f, f.tail(1)]), "share a key"),
-        (lambda f: f.assign(close=[10.0, None]), "null 'close'"),
+        (lambda f: pd.concat([f, f.tail(1).assign(close=12.0)]), "share a key but differ"),
+        (lambda f: f.assign(symbol=["IWM", None]), "null key"),
         (lambda f: f.drop(columns="close"), "lacks required column"),
-        (lambda f: f.assign(close=["10", "eleven"]), "eleven"),
     ],
-    ids=["duplicate key", "null close", "missing close", "non-numeric close"],
+    ids=["conflicting duplicate", "null key", "missing close column"],
 )
-def test_a_bad_frame_leaves_every_table_as_it_was(con, bad, message):
+def test_a_structurally_bad_frame_fails_and_leaves_every_table_as_it_was(con, bad, message):
     warehouse.upsert(con, "prices", prices({"2024-01-02": 10.0}), source="t")
     before, log_before = table(con), table(con, "raw.load_log")
     frame = prices({"2024-01-02": 99.0, "2024-01-03": 11.0})
@@ -86,6 +85,64 @@ def test_a_bad_frame_leaves_every_table_as_it_was(con, bad, message):
         warehouse.upsert(con, "prices", bad(frame), source="t")
     pd.testing.assert_frame_equal(table(con), before)
     pd.testing.assert_frame_equal(table(con, "raw.load_log"), log_before)
+
+
+def test_an_error_inside_the_transaction_rolls_everything_back(con, monkeypatch):
+    warehouse.upsert(con, "prices", prices({"2024-01-02": 10.0}), source="t")
+    before, log_before = table(con), table(con, "raw.load_log")
+
+    def fail(*args):
+        raise RuntimeError("disk full")
+
+    # the prices are already upserted inside the transaction when the quarantine write fails
+    monkeypatch.setattr(warehouse, "_quarantine_frame", fail)
+    frame = prices({"2024-01-02": 99.0, "2024-01-03": -1.0})
+    with pytest.raises(RuntimeError, match="disk full"):
+        warehouse.upsert(con, "prices", frame, source="t")
+    pd.testing.assert_frame_equal(table(con), before)
+    pd.testing.assert_frame_equal(table(con, "raw.load_log"), log_before)
+    assert table(con, "raw.quarantine").empty
+
+
+def test_unusable_rows_are_quarantined_with_their_reason_and_counted(con):
+    frame = pd.DataFrame(
+        {
+            "symbol": "IWM",
+            "date": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]),
+            "close": ["10.5", "n/a", "0", None],
+            "adj_close": [10.0, 9.0, 8.0, 7.0],
+        }
+    )
+    result = warehouse.upsert(con, "prices", frame, source="t")
+    assert (result.rows_received, result.rows_inserted, result.rows_quarantined) == (4, 1, 3)
+    assert table(con)["close"].tolist() == [10.5]
+    quarantined = table(con, "raw.quarantine").sort_values("date")
+    assert quarantined["reason"].tolist() == [
+        "close is not a number",
+        "close <= 0",
+        "close is missing",
+    ]
+    assert set(quarantined["key"]) == {"IWM"}
+    assert '"close": "n/a"' in quarantined["record"].iloc[0]
+    assert (quarantined["load_id"] == result.load_id).all()
+    log = table(con, "raw.load_log")
+    assert log.loc[0, "rows_quarantined"] == 3
+
+
+def test_exact_duplicate_rows_collapse_to_one(con):
+    frame = prices({"2024-01-02": 10.0})
+    result = warehouse.upsert(con, "prices", pd.concat([frame, frame]), source="t")
+    assert result.rows_inserted == 1 and result.rows_quarantined == 0
+    assert len(table(con)) == 1
+
+
+def test_last_dates_per_key(con):
+    warehouse.upsert(con, "prices", prices({"2024-01-02": 1.0, "2024-01-05": 2.0}), source="t")
+    warehouse.upsert(con, "prices", prices({"2024-01-03": 1.0}, symbol="SPY"), source="t")
+    assert {k: str(v) for k, v in warehouse.last_dates(con, "prices").items()} == {
+        "IWM": "2024-01-05",
+        "SPY": "2024-01-03",
+    }
 
 
 def test_every_raw_contract_is_created_with_its_key(con):

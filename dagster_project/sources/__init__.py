@@ -1,15 +1,19 @@
 """Sources of raw data. Each returns frames in the raw contracts of ``dagster_project.warehouse``.
 
-Adding a source touches one new module and one line of ``SOURCES``.
+Adding a source touches one new module and one line of ``SOURCES``: a factory that builds the
+source from the project's settings (``resources.RotationSettings``).
 """
 
-from __future__ import annotations
+from collections.abc import Callable
+from typing import Any
 
-from dagster_project.sources.base import Source
+from dagster_project.sources.base import FetchError, NotProvided, Source
+from dagster_project.sources.files import FilesSource
 from dagster_project.sources.sample import SampleSource
 
-SOURCES: dict[str, type[Source]] = {
-    "sample": SampleSource,
+SOURCES: dict[str, Callable[[Any], Source]] = {
+    "sample": lambda settings: SampleSource(seed=settings.sample_seed, end=settings.end),
+    "files": lambda settings: FilesSource(settings.data_dir),
 }
 
-__all__ = ["SOURCES", "Source"]
+__all__ = ["SOURCES", "FetchError", "NotProvided", "Source"]

@@ -1,4 +1,4 @@
-"""The interface every source implements."""
+"""The interface every source implements, and the error a source raises."""
 
 from __future__ import annotations
 
@@ -8,24 +8,46 @@ from typing import Protocol
 import pandas as pd
 
 
-class Source(Protocol):
-    """A provider of the four raw contracts.
+class FetchError(Exception):
+    """One symbol or series could not be fetched or parsed.
 
-    Each method returns one frame for the requested symbols or series over ``start``..``end``
-    (inclusive), with the key and value columns of the matching ``warehouse.RawTable`` and a
-    ``date`` column of dtype datetime64. ``source`` and ``loaded_at`` are added by the loader.
+    The message names the key (symbol or series), where it came from (a URL without any secret,
+    or a file path) and what to do; other keys of the same run still load.
+    """
+
+    def __init__(self, key: str, where: str, problem: str):
+        self.key, self.where, self.problem = key, where, problem
+        super().__init__(f"{key}: {problem} ({where})")
+
+
+class NotProvided(FetchError):
+    """The source has no data for this key by design (no file dropped, no provider for it).
+
+    The loader skips such keys and lists them; unlike other fetch errors they fail nothing.
+    """
+
+
+class Source(Protocol):
+    """A provider of the four raw contracts, one symbol or series at a time.
+
+    Each method returns the rows of one key over ``start``..``end`` (inclusive) with the key and
+    value columns of the matching ``warehouse.RawTable`` and a ``date`` column of dtype
+    datetime64; ``source`` and ``loaded_at`` are added by the loader. Values may still be text
+    (a file's cell as written): the warehouse writer casts them and quarantines rows it cannot
+    use. A source raises ``FetchError`` when a key cannot be delivered at all, ``NotProvided``
+    when it never offers that key.
     """
 
     name: str
 
-    def prices(self, symbols: list[str], start: date, end: date) -> pd.DataFrame:
+    def prices(self, symbol: str, start: date, end: date) -> pd.DataFrame:
         """symbol, date, open, high, low, close, adj_close (total-return close or NaN), volume."""
 
-    def etf_shares(self, symbols: list[str], start: date, end: date) -> pd.DataFrame:
+    def etf_shares(self, symbol: str, start: date, end: date) -> pd.DataFrame:
         """symbol, date, shares_outstanding, nav, total_net_assets (all in units, USD)."""
 
-    def macro(self, series_ids: list[str], start: date, end: date) -> pd.DataFrame:
+    def macro(self, series_id: str, start: date, end: date) -> pd.DataFrame:
         """series_id, date, value (missing observations are absent, never NaN)."""
 
-    def valuations(self, symbols: list[str], start: date, end: date) -> pd.DataFrame:
+    def valuations(self, symbol: str, start: date, end: date) -> pd.DataFrame:
         """symbol, date, metric (forward_pe, trailing_pe, ...), value."""

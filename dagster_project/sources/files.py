@@ -1,0 +1,261 @@
+"""The ``files`` source: a folder in the file-drop formats of DESIGN "File-drop formats".
+
+``<data_dir>/prices/<SYMBOL>.csv``, ``macro/<SERIES_ID>.csv``, ``etf_shares/<SYMBOL>.csv`` and
+``valuations/<SYMBOL>.csv``: one file per symbol or series, named after it (``prices/^RUT.csv``).
+Column names are matched case-insensitively, extra columns are ignored.
+
+This module only parses. A cell that is not a number (``n/a``) or not a plausible one (a zero
+price) is returned as written: the warehouse writer casts values and quarantines the rows it
+cannot use. What makes a file unusable as a whole (no such file, a missing column, a date that
+does not parse, two different rows for one date) raises ``FetchError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from dagster_project import reference
+from dagster_project.sources.base import FetchError, NotProvided
+
+FOLDERS = ("prices", "macro", "etf_shares", "valuations")
+PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
+ETF_COLUMNS = ("shares_outstanding", "nav", "total_net_assets")
+MILLIONS = ("_m", "_musd")  # suffixes of a column in millions of its base column's unit
+# a time of day and a UTC offset, as yfinance writes dates: "2026-01-02 00:00:00-05:00"
+UTC_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$")
+LINE = "_line"  # a row's line number in its file, kept for error messages until the end
+
+
+class FilesSource:
+    """Reads one symbol or series at a time from a folder of CSV files."""
+
+    name = "files"
+
+    def __init__(self, data_dir: str | Path | None):
+        if not data_dir:
+            raise FileNotFoundError(
+                "ROTATION_DATA_DIR is not set: point it at a folder with prices/, macro/,"
+                " etf_shares/ and valuations/ to use ROTATION_SOURCE=files"
+            )
+        self.data_dir = Path(data_dir).expanduser()
+        if not self.data_dir.is_dir():
+            raise FileNotFoundError(
+                f"ROTATION_DATA_DIR={data_dir} is not a folder: point it at a folder with"
+                " prices/, macro/, etf_shares/ and valuations/"
+            )
+
+    def prices(self, symbol: str, start: date, end: date) -> pd.DataFrame:
+        """Yahoo's download columns; only Date and Close are required."""
+        path = self._path("prices", symbol)
+        frame = _read(path, symbol)
+        _require(frame, ["date", "close"], symbol, path)
+        out = pd.DataFrame({"symbol": symbol, "date": _dates(frame, "date", symbol, path)})
+        for column in PRICE_COLUMNS:
+            out[column] = _values(frame[column]) if column in frame else float("nan")
+        out[LINE] = frame[LINE]
+        return _finish(out, ["date"], symbol, path, start, end)
+
+    def macro(self, series_id: str, start: date, end: date) -> pd.DataFrame:
+        """FRED graph CSV: observation_date (or DATE) and the series, ``.`` or empty = missing."""
+        path = self._path("macro", series_id)
+        frame = _read(path, series_id)
+        date_column = "observation_date" if "observation_date" in frame else "date"
+        series = series_id.lower()
+        if series not in frame and len(frame.columns) > 2 and frame.columns[1] != date_column:
+            frame = frame.rename(columns={frame.columns[1]: series})  # the second column is it
+        _require(frame, [date_column, series], series_id, path)
+        out = pd.DataFrame(
+            {
+                "series_id": series_id,
+                "date": _dates(frame, date_column, series_id, path),
+                "value": _values(frame[series], missing=("", ".")),
+                LINE: frame[LINE],
+            }
+        )
+        return _finish(out[out["value"].notna()], ["date"], series_id, path, start, end)
+
+    def etf_shares(self, symbol: str, start: date, end: date) -> pd.DataFrame:
+        """date, shares_outstanding, nav[, total_net_assets]; ``_m``/``_musd`` = millions."""
+        path = self._path("etf_shares", symbol)
+        frame = _read(path, symbol)
+        columns = {base: _etf_column(frame, base) for base in ETF_COLUMNS}
+        needed = [c for c in ETF_COLUMNS[:2] if columns[c] is None]  # total_net_assets optional
+        _require(frame, ["date", *needed], symbol, path)
+        out = pd.DataFrame({"symbol": symbol, "date": _dates(frame, "date", symbol, path)})
+        for base, found in columns.items():
+            out[base] = _values(frame[found[0]], scale=found[1]) if found else float("nan")
+        out[LINE] = frame[LINE]
+        present = out[list(ETF_COLUMNS)].notna().any(axis=1)
+        return _finish(out[present], ["date"], symbol, path, start, end)
+
+    def valuations(self, symbol: str, start: date, end: date) -> pd.DataFrame:
+        """date and one column per metric (forward_pe, trailing_pe, cape, ...), to long form."""
+        path = self._path("valuations", symbol)
+        frame = _read(path, symbol)
+        metrics = [
+            c for c in frame.columns if c not in ("date", LINE) and not c.startswith("unnamed:")
+        ]
+        _require(frame, ["date", *(metrics or ["<metric>"])], symbol, path)
+        frame["date"] = _dates(frame, "date", symbol, path)
+        long = frame.melt(
+            id_vars=["date", LINE], value_vars=metrics, var_name="metric", value_name="value"
+        )
+        long = long[long["value"] != ""]
+        long["value"] = _values(long["value"])
+        out = long.assign(symbol=symbol)[["symbol", "date", "metric", "value", LINE]]
+        return _finish(out, ["date", "metric"], symbol, path, start, end)
+
+    def unknown_files(self) -> list[str]:
+        """Entries of ``data_dir`` this source does not read, as relative paths; sorted.
+
+        Top-level entries other than the four folders, and entries of those folders that are not
+        a ``.csv`` file named after a symbol of the instruments seed (a series of the
+        macro_series seed in ``macro/``). Hidden files (``.DS_Store``) and top-level notes
+        (``*.md``, ``*.txt``) are not data and are not listed. See ``unknown_file_message``.
+        """
+        unknown = []
+        for entry in sorted(self.data_dir.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.name in FOLDERS and entry.is_dir():
+                known = reference.series_ids() if entry.name == "macro" else reference.symbols()
+                for file in sorted(entry.iterdir()):
+                    usable = file.is_file() and file.suffix == ".csv" and file.stem in known
+                    if not (usable or file.name.startswith(".")):
+                        unknown.append(f"{entry.name}/{file.name}")
+            elif entry.is_dir() or entry.suffix.lower() not in (".md", ".txt"):
+                unknown.append(entry.name)
+        return unknown
+
+    def _path(self, folder: str, key: str) -> Path:
+        path = self.data_dir / folder / f"{key}.csv"
+        if not path.is_file():
+            raise NotProvided(key, str(path), f"no file {folder}/{key}.csv in ROTATION_DATA_DIR")
+        return path
+
+
+def unknown_file_message(name: str) -> str:
+    """The error to report for one entry of ``FilesSource.unknown_files()``."""
+    folder, _, file = name.rpartition("/")
+    if not folder:
+        folders = ", ".join(f"{f}/" for f in FOLDERS)
+        return f"{name}: not one of the folders {folders}; move it into one or remove it"
+    if not file.endswith(".csv"):
+        return f"{name}: not a .csv file; {folder}/ holds one <NAME>.csv per key: remove it"
+    seed = "macro_series.csv" if folder == "macro" else "instruments.csv"
+    key = file.removesuffix(".csv")
+    return f"{name}: {key} is not in dbt_models/seeds/{seed}; add it there or remove the file"
+
+
+def _read(path: Path, key: str) -> pd.DataFrame:
+    """The file's cells as stripped text ("" when empty), under lower-case column names.
+
+    Blank lines are dropped; ``LINE`` holds each row's line number in the file. The header as
+    written is kept in ``attrs["header"]`` for error messages.
+    """
+    try:
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            skip_blank_lines=False,
+            index_col=False,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        problem = str(error).strip().splitlines()[0]
+        raise FetchError(key, str(path), f"cannot read the file as CSV: {problem}") from error
+    header = [str(c).strip() for c in frame.columns]
+    frame.columns = [re.sub(r"\s+", "_", c.lower()) for c in header]  # "Adj Close" -> adj_close
+    frame = frame.astype(object).fillna("").map(str.strip)
+    blank = (frame == "").all(axis=1)
+    frame[LINE] = frame.index + 2
+    frame = frame[~blank].reset_index(drop=True)
+    frame.attrs["header"] = header
+    return frame
+
+
+def _require(frame: pd.DataFrame, columns: list[str], key: str, path: Path) -> None:
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        has = ", ".join(frame.attrs.get("header", [])) or "no columns"
+        raise FetchError(
+            key,
+            str(path),
+            f"missing column(s) {', '.join(missing)} (case does not matter); the file has {has}",
+        )
+
+
+def _etf_column(frame: pd.DataFrame, base: str) -> tuple[str, float] | None:
+    """The column holding ``base`` and the factor to units: itself, or its millions column."""
+    if base in frame:
+        return base, 1.0
+    return next(((base + s, 1e6) for s in MILLIONS if base + s in frame), None)
+
+
+def _dates(frame: pd.DataFrame, column: str, key: str, path: Path) -> pd.Series:
+    """The column as dates: ISO (2026-01-02, 2026-01-02 00:00:00[-05:00]) or unambiguous text.
+
+    A UTC offset is dropped, keeping the date as written. Other text is accepted when pandas
+    reads it the same day-first and month-first (``Jan 2, 2026``; not ``01/02/2026``).
+    """
+    text = frame[column].str.replace(UTC_OFFSET, r"\1", regex=True)
+    dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    rest = dates.isna() & (text != "")
+    if rest.any():
+        month_first = pd.to_datetime(text[rest], format="mixed", errors="coerce")
+        day_first = pd.to_datetime(text[rest], format="mixed", errors="coerce", dayfirst=True)
+        dates[rest] = month_first.where(month_first == day_first)
+    bad = dates.isna()
+    if bad.any():
+        examples = "; ".join(
+            f"line {line}: {value!r}"
+            for line, value in zip(frame[LINE][bad][:3], frame[column][bad][:3], strict=True)
+        )
+        raise FetchError(
+            key,
+            str(path),
+            f"{int(bad.sum())} date(s) that do not parse ({examples}); write dates as YYYY-MM-DD",
+        )
+    return dates.dt.normalize()
+
+
+def _values(text: pd.Series, scale: float = 1.0, missing: tuple[str, ...] = ("",)) -> pd.Series:
+    """Floats (times ``scale``) when every cell given is a number; else the cells as written.
+
+    Missing cells are NaN, or None in a text column. A text column keeps each cell's text; when
+    ``scale`` is not 1, its numbers are scaled and written back as text.
+    """
+    present = ~text.isin(missing)
+    numbers = pd.to_numeric(text.where(present), errors="coerce").astype("float64")
+    if not (present & numbers.isna()).any():
+        return numbers * scale
+    out = text.astype(object).where(present, None)
+    if scale != 1:
+        scaled = numbers.notna()
+        out[scaled] = (numbers[scaled] * scale).map(repr)
+    return out
+
+
+def _finish(
+    frame: pd.DataFrame, keys: list[str], key: str, path: Path, start: date, end: date
+) -> pd.DataFrame:
+    """Collapse exact duplicates, refuse conflicting ones, keep start..end, sort by the keys."""
+    frame = frame[~frame.drop(columns=LINE).duplicated()]
+    clash = frame[frame.duplicated(subset=keys, keep=False)]
+    if not clash.empty:
+        lines = clash.groupby(clash["date"].dt.strftime("%Y-%m-%d"))[LINE].unique()
+        at = "; ".join(f"{day} (lines {', '.join(map(str, n))})" for day, n in lines[:5].items())
+        more = f" and {len(lines) - 5} more date(s)" if len(lines) > 5 else ""
+        raise FetchError(
+            key, str(path), f"different rows for the same date: {at}{more}; keep one per date"
+        )
+    if start is not None:
+        frame = frame[frame["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        frame = frame[frame["date"] <= pd.Timestamp(end)]
+    return frame.sort_values(keys, kind="stable").drop(columns=LINE).reset_index(drop=True)

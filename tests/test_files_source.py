@@ -1,0 +1,457 @@
+"""The files source: each file-drop format, and what a hand-made or downloaded file looks like.
+
+Every fixture is a small CSV written here; expected values are read off the fixture text.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dagster_project.sources.base import FetchError
+from dagster_project.sources.files import FilesSource, unknown_file_message
+
+PRICE_COLUMNS = ["symbol", "date", "open", "high", "low", "close", "adj_close", "volume"]
+
+
+def _drop(root: Path, name: str, lines: list[str], newline: str = "\n", bom: bool = False):
+    """Write ``lines`` to ``root/name`` as given (newline and BOM included)."""
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = newline.join(lines) + newline
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode())
+    return path
+
+
+def _days(frame: pd.DataFrame) -> list[str]:
+    return frame["date"].dt.strftime("%Y-%m-%d").tolist()
+
+
+def _source(root: Path) -> FilesSource:
+    return FilesSource(root)
+
+
+def _all(source: FilesSource, table: str, key: str) -> pd.DataFrame:
+    return getattr(source, table)(key, date(1900, 1, 1), date(2100, 12, 31))
+
+
+# --- the folder -------------------------------------------------------------------------------
+
+
+def test_folder_must_exist(tmp_path):
+    with pytest.raises(FileNotFoundError, match="ROTATION_DATA_DIR"):
+        FilesSource(tmp_path / "nowhere")
+    with pytest.raises(FileNotFoundError, match="ROTATION_DATA_DIR is not set"):
+        FilesSource(None)
+    assert FilesSource(str(tmp_path)).name == "files"
+
+
+def test_missing_file_names_the_expected_path(tmp_path):
+    with pytest.raises(FetchError) as error:
+        _all(_source(tmp_path), "prices", "IWM")
+    assert error.value.key == "IWM"
+    assert str(tmp_path / "prices" / "IWM.csv") in str(error.value)
+
+
+# --- prices -----------------------------------------------------------------------------------
+
+
+def test_prices_yahoo_download(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        [
+            "Date,Open,High,Low,Close,Adj Close,Volume",
+            "2026-01-02,246.10,248.50,245.00,247.93,246.80,31200000",
+            "2026-01-05,248.00,251.20,247.60,250.88,249.74,28900000",
+        ],
+    )
+    frame = _all(_source(tmp_path), "prices", "IWM")
+    assert list(frame.columns) == PRICE_COLUMNS
+    assert pd.api.types.is_datetime64_dtype(frame["date"])
+    assert _days(frame) == ["2026-01-02", "2026-01-05"]
+    assert frame["symbol"].tolist() == ["IWM", "IWM"]
+    assert frame.iloc[0][["open", "high", "low", "close", "adj_close", "volume"]].tolist() == [
+        246.10,
+        248.50,
+        245.00,
+        247.93,
+        246.80,
+        31200000,
+    ]
+    assert frame["close"].tolist() == [247.93, 250.88]
+
+
+def test_index_prices_without_adj_close_in_caret_file(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/^RUT.csv",
+        [
+            "Date,Open,High,Low,Close,Volume",
+            "1987-09-10,167.440002,168.979996,167.440002,168.970001,179800000",
+        ],
+    )
+    frame = _all(_source(tmp_path), "prices", "^RUT")
+    assert list(frame.columns) == PRICE_COLUMNS
+    row = frame.iloc[0]
+    assert (row["symbol"], row["close"], row["volume"]) == ("^RUT", 168.970001, 179800000)
+    assert math.isnan(row["adj_close"])
+
+
+def test_prices_with_date_and_close_only(tmp_path):
+    _drop(tmp_path, "prices/^GSPC.csv", ["Date,Close", "1999-01-04,1228.099976"])
+    frame = _all(_source(tmp_path), "prices", "^GSPC")
+    assert list(frame.columns) == PRICE_COLUMNS
+    assert frame["close"].tolist() == [1228.099976]
+    assert frame[["open", "high", "low", "adj_close", "volume"]].isna().all().all()
+
+
+def test_headers_match_case_insensitively_and_extra_columns_are_ignored(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/SPY.csv",
+        [" DATE , close ,ADJ CLOSE,Dividends", "2026-01-02, 681.92 ,680.10,0.5"],
+    )
+    frame = _all(_source(tmp_path), "prices", "SPY")
+    assert list(frame.columns) == PRICE_COLUMNS
+    assert (frame["close"].tolist(), frame["adj_close"].tolist()) == ([681.92], [680.10])
+
+
+def test_bom_crlf_whitespace_and_unsorted_rows(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        ["Date,Close", "2026-01-06 , 252.10", "2026-01-02,247.93", " 2026-01-05,250.88 "],
+        newline="\r\n",
+        bom=True,
+    )
+    frame = _all(_source(tmp_path), "prices", "IWM")
+    assert _days(frame) == ["2026-01-02", "2026-01-05", "2026-01-06"]
+    assert frame["close"].tolist() == [247.93, 250.88, 252.10]
+
+
+def test_dates_with_a_time_or_an_offset_are_accepted(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        [
+            "Date,Close",
+            "2026-01-02 00:00:00,1",
+            "2026-01-05 00:00:00-05:00,2",
+            "2026-07-06 00:00:00-04:00,3",
+            "2026-07-07,4",
+            '"Jul 8, 2026",5',
+        ],
+    )
+    frame = _all(_source(tmp_path), "prices", "IWM")
+    assert _days(frame) == ["2026-01-02", "2026-01-05", "2026-07-06", "2026-07-07", "2026-07-08"]
+
+
+def test_unparseable_date_names_file_and_line(tmp_path):
+    path = _drop(
+        tmp_path, "prices/IWM.csv", ["Date,Close", "2026-01-02,1", "01/02/2026,2", "soon,3"]
+    )
+    with pytest.raises(FetchError) as error:
+        _all(_source(tmp_path), "prices", "IWM")
+    message = str(error.value)
+    assert str(path) in message
+    assert "line 3: '01/02/2026'" in message and "line 4: 'soon'" in message
+
+
+def test_exact_duplicates_collapse(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        [
+            "Date,Close,Volume",
+            "2026-01-02,247.93,100",
+            "2026-01-05,250.88,200",
+            "2026-01-02,247.93,100",
+        ],
+    )
+    frame = _all(_source(tmp_path), "prices", "IWM")
+    assert _days(frame) == ["2026-01-02", "2026-01-05"]
+    assert frame["close"].tolist() == [247.93, 250.88]
+
+
+def test_conflicting_duplicates_name_file_and_date(tmp_path):
+    path = _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        ["Date,Close", "2026-01-02,247.93", "2026-01-05,250.88", "2026-01-02,247.00"],
+    )
+    with pytest.raises(FetchError) as error:
+        _all(_source(tmp_path), "prices", "IWM")
+    message = str(error.value)
+    assert str(path) in message
+    assert "2026-01-02 (lines 2, 4)" in message
+    assert "2026-01-05" not in message
+
+
+def test_non_numeric_cells_and_implausible_prices_pass_through(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        [
+            "Date,Open,Close,Volume",
+            '2026-01-02,n/a,0,"1,2x"',
+            "2026-01-05,250.00,-5,200",
+            "2026-01-06,,251.50,",
+        ],
+    )
+    frame = _all(_source(tmp_path), "prices", "IWM")
+    assert frame["open"].tolist() == ["n/a", "250.00", None]  # text: cells as written
+    assert frame["volume"].tolist() == ["1,2x", "200", None]
+    assert frame["close"].tolist() == [0.0, -5.0, 251.50]  # numeric: zero and negative kept
+    assert frame["close"].dtype == "float64"
+
+
+def test_missing_required_column_names_file_and_its_columns(tmp_path):
+    path = _drop(tmp_path, "prices/IWM.csv", ["Date,Open,Last", "2026-01-02,1,2"])
+    with pytest.raises(FetchError) as error:
+        _all(_source(tmp_path), "prices", "IWM")
+    message = str(error.value)
+    assert str(path) in message
+    assert "close" in message and "Date, Open, Last" in message
+
+
+def test_start_and_end_filter_inclusively(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        ["Date,Close", "2026-01-02,1", "2026-01-05,2", "2026-01-06,3", "2026-01-07,4"],
+    )
+    frame = _source(tmp_path).prices("IWM", date(2026, 1, 5), date(2026, 1, 6))
+    assert _days(frame) == ["2026-01-05", "2026-01-06"]
+    assert frame["close"].tolist() == [2.0, 3.0]
+
+
+def test_header_only_file_is_empty(tmp_path):
+    _drop(tmp_path, "prices/IWM.csv", ["Date,Close"])
+    frame = _all(_source(tmp_path), "prices", "IWM")
+    assert frame.empty and list(frame.columns) == PRICE_COLUMNS
+
+
+# --- macro ------------------------------------------------------------------------------------
+
+
+def test_fred_observation_date_with_dot_and_empty_missing(tmp_path):
+    _drop(
+        tmp_path,
+        "macro/UNRATE.csv",
+        [
+            "observation_date,UNRATE",
+            "2025-09-01,4.4",
+            "2025-10-01,.",
+            "2025-11-01,4.6",
+            "2025-12-01,",
+            "2026-01-01,4.4",
+        ],
+    )
+    frame = _all(_source(tmp_path), "macro", "UNRATE")
+    assert list(frame.columns) == ["series_id", "date", "value"]
+    assert _days(frame) == ["2025-09-01", "2025-11-01", "2026-01-01"]
+    assert frame["value"].tolist() == [4.4, 4.6, 4.4]
+    assert frame["series_id"].unique().tolist() == ["UNRATE"]
+
+
+def test_fred_older_date_header_and_lower_case_series(tmp_path):
+    _drop(tmp_path, "macro/DGS10.csv", ["DATE,dgs10", "2026-01-02,4.19", "2026-01-05,."])
+    frame = _all(_source(tmp_path), "macro", "DGS10")
+    assert (_days(frame), frame["value"].tolist()) == (["2026-01-02"], [4.19])
+
+
+def test_fred_value_in_second_column_under_another_name(tmp_path):
+    _drop(tmp_path, "macro/DFF.csv", ["date,value", "2026-01-02,3.64"])
+    frame = _all(_source(tmp_path), "macro", "DFF")
+    assert frame["value"].tolist() == [3.64]
+
+
+def test_fred_non_numeric_value_passes_through(tmp_path):
+    _drop(tmp_path, "macro/DFF.csv", ["observation_date,DFF", "2026-01-02,3.64", "2026-01-05,ND"])
+    frame = _all(_source(tmp_path), "macro", "DFF")
+    assert frame["value"].tolist() == ["3.64", "ND"]
+
+
+def test_fred_conflicting_dates_name_file_and_date(tmp_path):
+    path = _drop(tmp_path, "macro/UNRATE.csv", ["DATE,UNRATE", "2026-01-01,4.4", "2026-01-01,4.3"])
+    with pytest.raises(FetchError, match="2026-01-01") as error:
+        _all(_source(tmp_path), "macro", "UNRATE")
+    assert str(path) in str(error.value)
+
+
+def test_fred_without_a_value_column(tmp_path):
+    path = _drop(tmp_path, "macro/UNRATE.csv", ["observation_date", "2026-01-01"])
+    with pytest.raises(FetchError, match="unrate") as error:
+        _all(_source(tmp_path), "macro", "UNRATE")
+    assert str(path) in str(error.value) and "observation_date" in str(error.value)
+
+
+# --- etf_shares -------------------------------------------------------------------------------
+
+
+def test_etf_shares_in_units(tmp_path):
+    _drop(
+        tmp_path,
+        "etf_shares/IWM.csv",
+        [
+            "date,shares_outstanding,nav,total_net_assets",
+            "2026-01-05,275150000,250.81,69010000000",
+            "2026-01-02,274000000,247.90,67924600000",
+        ],
+    )
+    frame = _all(_source(tmp_path), "etf_shares", "IWM")
+    assert list(frame.columns) == [
+        "symbol",
+        "date",
+        "shares_outstanding",
+        "nav",
+        "total_net_assets",
+    ]
+    assert _days(frame) == ["2026-01-02", "2026-01-05"]
+    assert frame["shares_outstanding"].tolist() == [274000000, 275150000]
+    assert frame["nav"].tolist() == [247.90, 250.81]
+    assert frame["total_net_assets"].tolist() == [67924600000, 69010000000]
+
+
+def test_etf_shares_in_millions_and_empty_rows_absent(tmp_path):
+    _drop(
+        tmp_path,
+        "etf_shares/IWM.csv",
+        [
+            "date,shares_outstanding_m,nav,total_net_assets_musd",
+            "2021-07-08,,229.01,68900.0",
+            "2021-07-09,,,",
+            "2021-07-12,300.5,226.5,68065.25",
+        ],
+    )
+    frame = _all(_source(tmp_path), "etf_shares", "IWM")
+    assert _days(frame) == ["2021-07-08", "2021-07-12"]
+    assert math.isnan(frame["shares_outstanding"].iloc[0])
+    assert frame["shares_outstanding"].iloc[1] == 300_500_000
+    assert frame["nav"].tolist() == [229.01, 226.5]  # nav is never scaled
+    assert frame["total_net_assets"].tolist() == [68_900_000_000, 68_065_250_000]
+
+
+def test_etf_shares_without_total_net_assets(tmp_path):
+    _drop(tmp_path, "etf_shares/SPY.csv", ["Date,Shares_Outstanding,NAV", "2026-01-02,1000,681.5"])
+    frame = _all(_source(tmp_path), "etf_shares", "SPY")
+    assert frame[["shares_outstanding", "nav"]].iloc[0].tolist() == [1000, 681.5]
+    assert math.isnan(frame["total_net_assets"].iloc[0])
+
+
+def test_etf_shares_text_in_a_millions_column_is_kept(tmp_path):
+    _drop(
+        tmp_path,
+        "etf_shares/IWM.csv",
+        ["date,shares_outstanding_m,nav", "2026-01-02,-,247.90", "2026-01-05,2.5,250.81"],
+    )
+    frame = _all(_source(tmp_path), "etf_shares", "IWM")
+    assert frame["shares_outstanding"].tolist() == ["-", "2500000.0"]
+
+
+def test_etf_shares_missing_nav(tmp_path):
+    path = _drop(tmp_path, "etf_shares/IWM.csv", ["date,shares_outstanding_m", "2026-01-02,1"])
+    with pytest.raises(FetchError, match="nav") as error:
+        _all(_source(tmp_path), "etf_shares", "IWM")
+    assert str(path) in str(error.value)
+    assert "shares_outstanding," not in str(error.value).split("the file has")[0]
+
+
+# --- valuations -------------------------------------------------------------------------------
+
+
+def test_valuations_wide_to_long_without_empty_cells(tmp_path):
+    _drop(
+        tmp_path,
+        "valuations/^GSPC.csv",
+        [
+            "date,Forward_PE,trailing_pe,cape",
+            "2026-02-01,22.1,,39.8",
+            "2026-01-01,21.9,27.6,39.4",
+        ],
+    )
+    frame = _all(_source(tmp_path), "valuations", "^GSPC")
+    assert list(frame.columns) == ["symbol", "date", "metric", "value"]
+    rows = list(zip(_days(frame), frame["metric"], frame["value"], strict=True))
+    assert rows == [
+        ("2026-01-01", "cape", 39.4),
+        ("2026-01-01", "forward_pe", 21.9),
+        ("2026-01-01", "trailing_pe", 27.6),
+        ("2026-02-01", "cape", 39.8),
+        ("2026-02-01", "forward_pe", 22.1),
+    ]
+    assert set(frame["symbol"]) == {"^GSPC"}
+
+
+def test_valuations_non_numeric_value_passes_through(tmp_path):
+    _drop(tmp_path, "valuations/IWM.csv", ["date,forward_pe", "2026-01-01,15.2", "2026-02-01,1,2x"])
+    with pytest.raises(FetchError):  # an unquoted comma is a column too many
+        _all(_source(tmp_path), "valuations", "IWM")
+    _drop(
+        tmp_path, "valuations/IWM.csv", ["date,forward_pe", "2026-01-01,15.2", '2026-02-01,"1,2x"']
+    )
+    frame = _all(_source(tmp_path), "valuations", "IWM")
+    assert frame["value"].tolist() == ["15.2", "1,2x"]
+
+
+def test_valuations_conflict_is_per_metric(tmp_path):
+    _drop(
+        tmp_path,
+        "valuations/IWM.csv",
+        ["date,forward_pe,trailing_pe", "2026-01-01,15.2,", "2026-01-01,,18.0"],
+    )
+    frame = _all(_source(tmp_path), "valuations", "IWM")
+    assert frame[["metric", "value"]].values.tolist() == [
+        ["forward_pe", 15.2],
+        ["trailing_pe", 18.0],
+    ]
+    _drop(tmp_path, "valuations/IWM.csv", ["date,forward_pe", "2026-01-01,15.2", "2026-01-01,15.3"])
+    with pytest.raises(FetchError, match="2026-01-01"):
+        _all(_source(tmp_path), "valuations", "IWM")
+
+
+# --- files the source does not read -----------------------------------------------------------
+
+
+def test_unknown_files(tmp_path):
+    for name in [
+        "prices/IWM.csv",
+        "prices/^RUT.csv",
+        "prices/FOO.csv",
+        "prices/IWM.xlsx",
+        "prices/.DS_Store",
+        "macro/UNRATE.csv",
+        "macro/IWM.csv",
+        "etf_shares/IWM.csv",
+        "etf_shares/UNRATE.csv",
+        "valuations/^GSPC.csv",
+        "IWM.csv",
+        "README.md",
+    ]:
+        _drop(tmp_path, name, ["date,close"])
+    (tmp_path / "price").mkdir()
+    (tmp_path / "prices" / "old").mkdir()
+    assert _source(tmp_path).unknown_files() == [
+        "IWM.csv",
+        "etf_shares/UNRATE.csv",
+        "macro/IWM.csv",
+        "price",
+        "prices/FOO.csv",
+        "prices/IWM.xlsx",
+        "prices/old",
+    ]
+
+
+def test_unknown_file_messages():
+    assert unknown_file_message("prices/FOO.csv") == (
+        "prices/FOO.csv: FOO is not in dbt_models/seeds/instruments.csv;"
+        " add it there or remove the file"
+    )
+    assert "dbt_models/seeds/macro_series.csv" in unknown_file_message("macro/FOO.csv")
+    assert "not a .csv file" in unknown_file_message("prices/IWM.xlsx")
+    assert "not one of the folders" in unknown_file_message("price")
