@@ -57,9 +57,9 @@ INGESTS = {
         lambda source: source.macro,
     ),
     "valuations": Ingest(
-        "Monthly forward and trailing P/E of small and large caps.",
+        "Forward and trailing P/E (and other valuation metrics) of every instrument.",
         "valuations",
-        lambda: reference.symbols(kind="index"),
+        reference.symbols,
         lambda source: source.valuations,
     ),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -18,3 +19,17 @@ from dagster_project.resources import DBT_PROJECT_DIR  # noqa: E402
 _project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 if not _project.manifest_path.exists():
     _project.preparer.prepare(_project)
+
+
+# No test touches the internet: a connection to anything but this machine fails loudly.
+_LOCAL = {"127.0.0.1", "::1", "localhost"}
+_connect = socket.socket.connect
+
+
+def _local_only_connect(sock: socket.socket, address):
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOCAL:
+        raise OSError(f"tests may not connect to {address[0]}: serve it on 127.0.0.1 instead")
+    return _connect(sock, address)
+
+
+socket.socket.connect = _local_only_connect
