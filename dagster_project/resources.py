@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, EnvVar
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
@@ -32,6 +32,18 @@ class RotationSettings(ConfigurableResource):
     sample_end: str = "2026-06-30"
     overlap_days: int = 10  # incremental loads refetch this many days before the last loaded
     full_refresh: bool = False
+    # the live providers: base URLs (tests point them at 127.0.0.1), keys, HTTP behaviour
+    fred_graph_url: str = "https://fred.stlouisfed.org"
+    fred_api_url: str = "https://api.stlouisfed.org"
+    fred_api_key: str | None = None
+    yahoo_url: str = "https://query1.finance.yahoo.com"
+    stooq_url: str = "https://stooq.com"
+    stooq_api_key: str | None = None
+    ishares_url: str = "https://www.ishares.com"
+    spdr_url: str = "https://www.ssga.com"
+    http_timeout: float = 30.0
+    http_retries: int = 4
+    http_backoff: float = 1.0
 
     @property
     def warehouse_path(self) -> str:
@@ -55,6 +67,22 @@ class RotationSettings(ConfigurableResource):
             )
         return SOURCES[self.source](self)
 
+    def live_options(self) -> dict[str, object]:
+        """The live source's constructor arguments."""
+        return {
+            "fred_graph_url": self.fred_graph_url,
+            "fred_api_url": self.fred_api_url,
+            "fred_api_key": self.fred_api_key,
+            "yahoo_url": self.yahoo_url,
+            "stooq_url": self.stooq_url,
+            "stooq_api_key": self.stooq_api_key,
+            "ishares_url": self.ishares_url,
+            "spdr_url": self.spdr_url,
+            "timeout": self.http_timeout,
+            "retries": self.http_retries,
+            "backoff": self.http_backoff,
+        }
+
 
 def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings:
     """Build the settings from ``ROTATION_*`` variables, falling back to DESIGN's defaults."""
@@ -68,8 +96,21 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
         "sample_end": "ROTATION_SAMPLE_END",
         "overlap_days": "ROTATION_OVERLAP_DAYS",
         "full_refresh": "ROTATION_FULL_REFRESH",
+        "fred_graph_url": "ROTATION_FRED_URL",
+        "fred_api_url": "ROTATION_FRED_API_URL",
+        "yahoo_url": "ROTATION_YAHOO_URL",
+        "stooq_url": "ROTATION_STOOQ_URL",
+        "ishares_url": "ROTATION_ISHARES_URL",
+        "spdr_url": "ROTATION_SPDR_URL",
+        "http_timeout": "ROTATION_HTTP_TIMEOUT",
+        "http_retries": "ROTATION_HTTP_RETRIES",
     }
-    return RotationSettings(**{field: env[var] for field, var in names.items() if env.get(var)})
+    settings = {field: env[var] for field, var in names.items() if env.get(var)}
+    # keys stay environment variables: Dagster shows their names, never their values
+    for field, var in {"fred_api_key": "FRED_API_KEY", "stooq_api_key": "STOOQ_API_KEY"}.items():
+        if env.get(var):
+            settings[field] = EnvVar(var)
+    return RotationSettings(**settings)
 
 
 def build_resources(settings: RotationSettings) -> dict[str, object]:

@@ -1,0 +1,353 @@
+"""The one HTTP client of the live providers: timeouts, retries honouring Retry-After, errors.
+
+A ``requests.Session`` with ``urllib3``'s ``Retry``: 429, 500, 502, 503 and 504 and connect and
+read errors (timeouts included) are retried with exponential backoff (``backoff`` x 2^n seconds)
+or after the server's ``Retry-After`` (capped at ``max_retry_after``). Every call has a
+(connect, read) timeout. ``get_bytes``, ``get_text`` and ``get_json`` return a body that is
+really data, or raise ``FetchError`` naming the key and the URL, for: a final bad status (which,
+after how many tries), a timeout, a connection error, an HTML page served with status 200 (consent
+and login pages), an empty body, a body cut off before its Content-Length, and invalid JSON.
+
+Secrets (API keys) passed as ``secrets=`` are replaced by ``***`` in every message, and in the
+DEBUG log lines of urllib3, which print request URLs with their query strings.
+
+The strict readers at the end (``csv_table``, ``parse_dates``, ``parse_numbers``) are shared by
+the providers: a CSV row with missing fields (a body cut mid-row) or a cell that is not a date or a
+number raises ``FetchError`` instead of loading half a row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, quote_plus
+
+import pandas as pd
+import requests
+from requests.adapters import HTTPAdapter
+from requests.utils import requote_uri
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.util.retry import Retry
+
+from dagster_project.sources.base import FetchError
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) rotation-warehouse/0.1"
+SNIPPET_CHARS = 200
+Params = Mapping[str, str | int | float] | None
+
+
+class HttpStatusError(FetchError):
+    """The final response had a status other than 2xx; ``body`` is its (redacted) text."""
+
+    def __init__(self, key: str, where: str, problem: str, *, status: int, body: str):
+        super().__init__(key, where, problem)
+        self.status, self.body = status, body
+
+
+class HtmlPageError(FetchError):
+    """Status 200, but an HTML page (a consent, login or key page) instead of data."""
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret, as written or URL-encoded, replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            encoded = quote_plus(secret)  # as in a query string, before and after requests'
+            for form in {secret, quote(secret, safe=""), encoded, requote_uri(encoded)}:
+                text = text.replace(form, "***")
+    return text
+
+
+class _RedactSecrets(logging.Filter):
+    """Keeps API keys out of urllib3's DEBUG lines (they print the URL with its query)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            cleaned = redact(message, self.secrets)
+            if cleaned != message:
+                record.msg, record.args = cleaned, ()
+        return True
+
+
+_REDACTOR = _RedactSecrets()
+for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
+    logging.getLogger(_name).addFilter(_REDACTOR)
+
+
+class HttpClient:
+    """GET with timeouts and retries; one instance (one connection pool) per live source.
+
+    ``timeout`` is the connect and the read timeout in seconds (or a (connect, read) pair);
+    ``retries`` is the number of retries after the first try; ``backoff`` the exponential backoff
+    factor; ``max_retry_after`` caps how long a server's Retry-After may make us wait.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float | tuple[float, float] = 30.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        max_retry_after: float = 120.0,
+        user_agent: str = USER_AGENT,
+    ):
+        self.timeout = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        self.retries = retries
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            other=0,
+            redirect=5,
+            allowed_methods={"GET"},
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=backoff,
+            respect_retry_after_header=True,
+            retry_after_max=int(max_retry_after),
+            raise_on_status=False,  # the last response comes back: we say which status it was
+        )
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    # --- the three ways to read a body ----------------------------------------------------------
+
+    def get_bytes(
+        self, key: str, url: str, params: Params = None, *, secrets: Iterable[str] = ()
+    ) -> bytes:
+        """The body of a 2xx response that is neither empty nor an HTML page."""
+        return self._get(key, url, params, tuple(secrets))[0]
+
+    def get_text(
+        self, key: str, url: str, params: Params = None, *, secrets: Iterable[str] = ()
+    ) -> str:
+        """The body as text (UTF-8 unless the server says otherwise; a BOM is dropped)."""
+        body, response, _ = self._get(key, url, params, tuple(secrets))
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = body.decode(response.encoding or "latin-1", errors="replace")
+        return text.removeprefix("\ufeff")
+
+    def get_json(
+        self, key: str, url: str, params: Params = None, *, secrets: Iterable[str] = ()
+    ) -> object:
+        """The body parsed as JSON."""
+        secrets = tuple(secrets)
+        text = self.get_text(key, url, params, secrets=secrets)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            where = self.where(url, params, secrets)
+            raise FetchError(
+                key,
+                where,
+                f"invalid JSON ({err.msg} at character {err.pos} of {len(text)}): the body is"
+                " truncated or not JSON; re-run, and check the URL if it persists",
+            ) from None
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def where(url: str, params: Params, secrets: Iterable[str]) -> str:
+        """The full URL of a request, with every secret replaced by ``***``."""
+        full = requests.Request("GET", url, params=params).prepare().url or url
+        return redact(full, secrets)
+
+    def _get(
+        self, key: str, url: str, params: Params, secrets: tuple[str, ...]
+    ) -> tuple[bytes, requests.Response, str]:
+        where = self.where(url, params, secrets)
+        _REDACTOR.secrets.update(s for s in secrets if s)
+        tries = self.retries + 1
+        try:
+            response = self.session.get(url, params=params, timeout=self.timeout)
+        except requests.exceptions.ChunkedEncodingError:
+            problem = "the body was cut off before its end (truncated response): re-run"
+            raise FetchError(key, where, problem) from None
+        except (requests.Timeout, requests.ConnectionError) as err:
+            if _timed_out(err):
+                problem = (
+                    f"no response within {self.timeout[1]:g} s after {tries} tries: the provider"
+                    " is slow or down; re-run later or raise the timeout"
+                )
+            else:
+                problem = (
+                    f"could not connect after {tries} tries ({_reason(err, secrets)}): check the"
+                    " network and the base URL"
+                )
+            raise FetchError(key, where, problem) from None
+        except requests.RequestException as err:
+            raise FetchError(key, where, f"request failed: {_reason(err, secrets)}") from None
+
+        if not 200 <= response.status_code < 300:
+            raise _status_error(key, where, response, secrets)
+        body = response.content
+        _check_body(key, where, response, body, secrets)
+        used = _tries(response)
+        if used > 1:
+            log.info("%s: %s answered after %d tries", key, where, used)
+        return body, response, where
+
+
+def _tries(response: requests.Response) -> int:
+    """How many requests it took: the retries urllib3 recorded, plus the last one."""
+    retries = getattr(response.raw, "retries", None)
+    return len(retries.history) + 1 if retries is not None else 1
+
+
+def _timed_out(err: Exception) -> bool:
+    """Whether a requests error is (or wraps) a connect or read timeout, not a refusal."""
+    if isinstance(err, requests.Timeout):
+        return True
+    wrapped = err.args[0] if err.args else None  # urllib3's error, or MaxRetryError around it
+    for cause in (wrapped, getattr(wrapped, "reason", None)):
+        if isinstance(cause, NewConnectionError):  # a subclass of ConnectTimeoutError
+            return False
+        if isinstance(cause, ReadTimeoutError | ConnectTimeoutError):
+            return True
+    return False
+
+
+def _reason(err: Exception, secrets: Iterable[str]) -> str:
+    """A short, secret-free reason from a requests error (they quote the full URL)."""
+    reason = getattr(err.args[0], "reason", None) if err.args else None
+    text = str(reason or err)
+    text = re.sub(r"\(host=.*?\)", "", text)  # urllib3: "(host='..', port=..): Max retries .."
+    text = re.sub(r"with url: \S+", "", text)
+    return redact(text, secrets).strip(" :")[:SNIPPET_CHARS]
+
+
+def _status_error(
+    key: str, where: str, response: requests.Response, secrets: Iterable[str]
+) -> HttpStatusError:
+    status = response.status_code
+    tries = _tries(response)
+    body = redact(response.text, secrets)
+    if status == 429:
+        advice = "the provider is rate-limiting: wait, then re-run"
+    elif status >= 500:
+        advice = "the provider is failing: re-run later"
+    elif status in (401, 403):
+        advice = "access denied: check the API key or whether the provider blocks this client"
+    elif status == 404:
+        advice = "not found: check the symbol or series and the base URL"
+    else:
+        advice = "the request was refused: check the symbol or series and the base URL"
+    snippet = "" if _looks_like_html(response, body) else _snippet(body)
+    problem = f"HTTP {status} {response.reason or ''}".rstrip()
+    problem += f" after {tries} {'try' if tries == 1 else 'tries'}: {advice}"
+    if snippet:
+        problem += f" (the server said: {snippet})"
+    return HttpStatusError(key, where, problem, status=status, body=body)
+
+
+def _check_body(
+    key: str, where: str, response: requests.Response, body: bytes, secrets: Iterable[str]
+) -> None:
+    if not body.strip():
+        raise FetchError(key, where, "empty response body: re-run; if it persists, check the URL")
+    head = body[:2048].decode("utf-8", errors="replace")
+    if _looks_like_html(response, head):
+        title = re.search(r"<title[^>]*>(.*?)</title>", head, re.IGNORECASE | re.DOTALL)
+        said = f" titled {_snippet(redact(title.group(1), secrets))!r}" if title else ""
+        raise HtmlPageError(
+            key,
+            where,
+            f"got an HTML page{said} instead of data (a consent, login or API-key page, or an"
+            " error page): open the URL in a browser to see why",
+        )
+
+
+def _looks_like_html(response: requests.Response, head: str) -> bool:
+    """A page, not data: it starts like HTML, or is markup served as text/html (servers do
+    mislabel CSV as text/html, so the content type alone is not enough)."""
+    content_type = response.headers.get("Content-Type", "").lower()
+    start = head.lstrip("\ufeff \t\r\n").lower()
+    return start.startswith(("<!doctype", "<html")) or (
+        "text/html" in content_type and start.startswith("<")
+    )
+
+
+def _snippet(text: str) -> str:
+    return " ".join(text.split())[:SNIPPET_CHARS]
+
+
+# --- strict readers of response bodies ----------------------------------------------------------
+
+
+def csv_table(key: str, where: str, text: str, first_line: int = 1) -> pd.DataFrame:
+    """A CSV body as a frame of strings (blank lines skipped).
+
+    A row whose field count differs from the header's (a body cut mid-row) raises: half a row
+    must never load. ``first_line`` is the line number of ``text``'s first line in the file.
+    """
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(row for row in reader if row)
+    except StopIteration:
+        raise FetchError(key, where, "the CSV has no header row") from None
+    except csv.Error as err:
+        raise FetchError(key, where, f"unreadable CSV ({err})") from None
+    rows = []
+    try:
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != len(header):
+                raise FetchError(
+                    key,
+                    where,
+                    f"CSV line {reader.line_num + first_line - 1} has {len(row)} field(s) where"
+                    f" the header has {len(header)}: the body is truncated or malformed; re-run",
+                )
+            rows.append(row)
+    except csv.Error as err:
+        raise FetchError(
+            key, where, f"unreadable CSV at line {reader.line_num + first_line - 1} ({err})"
+        ) from None
+    return pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
+
+
+def parse_dates(key: str, where: str, values: pd.Series, fmt: str | None = None) -> pd.Series:
+    """Text dates as datetime64[ns] (index kept); one that does not parse raises."""
+    text = values.astype(str).str.strip()
+    dates = pd.to_datetime(text, format=fmt, errors="coerce")
+    bad = dates.isna()
+    if bad.any():
+        raise FetchError(
+            key,
+            where,
+            f"unreadable date {text[bad].iloc[0]!r}: the format changed or the body is truncated",
+        )
+    return dates.astype("datetime64[ns]")
+
+
+def parse_numbers(
+    key: str, where: str, values: pd.Series, column: str, nulls: Iterable[str] = ("", "-")
+) -> pd.Series:
+    """Text numbers (``"1,234.50"``) as floats, ``nulls`` as NaN; anything else raises."""
+    text = values.astype("string").str.strip().str.replace(",", "", regex=False)
+    text = text.mask(text.isin(tuple(nulls)))
+    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    bad = numbers.isna() & text.notna()
+    if bad.any():
+        raise FetchError(
+            key, where, f"{column} {values[bad].iloc[0]!r} is not a number: the format changed"
+        )
+    return numbers
