@@ -1,0 +1,146 @@
+"""Ingest: incremental windows per key, and the files source end to end through the assets."""
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from dagster import materialize
+
+from dagster_project.ingest import fetch_keys, ingest_assets
+from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.sources import FetchError, NotProvided
+
+SETTINGS = RotationSettings(source="files", start_date="2000-01-01", overlap_days=10)
+
+
+class Recorder:
+    """A fake fetch that records the window asked for and fails for chosen keys."""
+
+    def __init__(self, fail: dict[str, Exception] | None = None):
+        self.calls: dict[str, tuple[date, date]] = {}
+        self.fail = fail or {}
+
+    def __call__(self, key: str, start: date, end: date) -> pd.DataFrame:
+        self.calls[key] = (start, end)
+        if key in self.fail:
+            raise self.fail[key]
+        return pd.DataFrame({"symbol": [key], "date": [pd.Timestamp(start)], "close": [1.0]})
+
+
+def test_each_key_is_fetched_from_its_last_date_minus_the_overlap():
+    fetch = Recorder()
+    last = {"IWM": date(2026, 1, 20), "SPY": date(2000, 1, 5)}
+    fetch_keys(fetch, ["IWM", "SPY", "IJR"], last, SETTINGS)
+    assert fetch.calls["IWM"][0] == date(2026, 1, 10)  # 20 Jan - 10 days
+    assert fetch.calls["SPY"][0] == date(2000, 1, 1)  # never before the start date
+    assert fetch.calls["IJR"][0] == date(2000, 1, 1)  # never loaded: from the start
+
+
+def test_a_failing_key_does_not_stop_the_others():
+    fetch = Recorder(
+        fail={
+            "IWM": FetchError("IWM", "http://127.0.0.1/x", "HTTP 503 after 3 tries"),
+            "RSP": NotProvided("RSP", "invesco", "no live provider"),
+        }
+    )
+    fetched = fetch_keys(fetch, ["IWM", "SPY", "RSP"], {}, SETTINGS)
+    assert [f["symbol"].iloc[0] for f in fetched.frames] == ["SPY"]
+    assert fetched.failed == {"IWM": "IWM: HTTP 503 after 3 tries (http://127.0.0.1/x)"}
+    assert list(fetched.not_provided) == ["RSP"]
+
+
+def write(path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def load_prices(settings: RotationSettings, **config):
+    prices = next(a for a in ingest_assets if a.key.to_user_string() == "raw/prices")
+    run_config = {"ops": {"raw__prices": {"config": config}}} if config else None
+    return materialize(
+        [prices], resources=build_resources(settings), raise_on_error=False, run_config=run_config
+    )
+
+
+def last_load(settings: RotationSettings) -> dict:
+    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+        return (
+            con.execute("select * from raw.load_log order by started_at desc limit 1")
+            .df()
+            .iloc[0]
+            .to_dict()
+        )
+
+
+@pytest.fixture
+def files_settings(tmp_path) -> RotationSettings:
+    data = tmp_path / "drop"
+    write(
+        data / "prices" / "IWM.csv",
+        "Date,Open,High,Low,Close,Adj Close,Volume\r\n"
+        "2026-01-06,200,202,199,201,200.5,1000\r\n"
+        "2026-01-05,199,201,198,200,199.5,900\r\n",  # CRLF, unsorted
+    )
+    write(data / "prices" / "^RUT.csv", "\ufeffDate,Close\n2026-01-05,2500\n2026-01-06,n/a\n")
+    write(data / "prices" / "QQQ.csv", "Date,Close\n2026-01-05,500\n")  # not an instrument
+    return RotationSettings(
+        source="files",
+        data_dir=str(data),
+        warehouse=str(tmp_path / "w.duckdb"),
+        start_date="2026-01-01",
+    )
+
+
+def test_files_load_quarantines_bad_cells_and_reports_missing_and_unknown_files(files_settings):
+    result = load_prices(files_settings)
+    assert result.success  # missing files (no SPY.csv) and unknown files do not fail the load
+    (materialization,) = result.asset_materializations_for_node("raw__prices")
+    meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
+    assert (meta["rows_inserted"], meta["rows_quarantined"]) == (3, 1)  # ^RUT's "n/a"
+    assert meta["keys_loaded"] == "IWM, ^RUT"
+    (check,) = result.get_asset_check_evaluations()
+    assert check.passed
+    assert "prices/QQQ.csv: QQQ is not in dbt_models/seeds/instruments.csv" in (
+        check.metadata["files_ignored"].value
+    )
+    assert "no file prices/SPY.csv" in check.metadata["not_provided_by_source"].value
+
+
+def test_files_reload_updates_revisions_and_counts_them(files_settings):
+    assert load_prices(files_settings).success
+    data = files_settings.data_dir
+    write(
+        Path(data) / "prices" / "IWM.csv",
+        "Date,Open,High,Low,Close,Adj Close,Volume\n"
+        "2026-01-05,199,201,198,200,199.5,900\n"
+        "2026-01-06,200,202,199,201.25,200.75,1000\n"  # revised close
+        "2026-01-07,201,204,200,203,202.5,1100\n",  # a new day
+    )
+    assert load_prices(files_settings).success
+    log = last_load(files_settings)
+    # IWM: 01-07 new, 01-06 revised, 01-05 as before; ^RUT: one row as before, one quarantined
+    assert (log["rows_inserted"], log["rows_updated"], log["rows_unchanged"]) == (1, 1, 2)
+    assert log["rows_quarantined"] == 1
+
+
+def test_conflicting_duplicate_dates_fail_the_file_and_change_nothing(files_settings):
+    assert load_prices(files_settings).success
+    with duckdb.connect(files_settings.warehouse_path, read_only=True) as con:
+        before = con.execute("select * from raw.prices order by all").df()
+    write(
+        Path(files_settings.data_dir) / "prices" / "IWM.csv",
+        "Date,Close\n2026-01-05,200\n2026-01-05,250\n2026-01-06,999\n",
+    )
+    result = load_prices(files_settings, full_refresh=True)
+    assert not result.success
+    (check,) = result.get_asset_check_evaluations()
+    assert check.description == "failed: IWM"
+    assert (
+        "IWM.csv" in check.metadata["failed"].value
+        and "2026-01-05" in check.metadata["failed"].value
+    )
+    with duckdb.connect(files_settings.warehouse_path, read_only=True) as con:
+        after = con.execute("select * from raw.prices order by all").df()
+    pd.testing.assert_frame_equal(after, before)
