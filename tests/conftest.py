@@ -7,6 +7,8 @@ import socket
 import sys
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 # dbt is run as an executable: the one beside this interpreter, even without an activated venv
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
@@ -33,3 +35,17 @@ def _local_only_connect(sock: socket.socket, address):
 
 
 socket.socket.connect = _local_only_connect
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """Every asset materialized once on the default sample source; tests only read it."""
+    from dagster_project.definitions import build_definitions
+    from dagster_project.resources import RotationSettings
+
+    path = tmp_path_factory.mktemp("sample_warehouse") / "rotation.duckdb"
+    job = build_definitions(
+        RotationSettings(warehouse=str(path))
+    ).resolve_implicit_global_asset_job_def()
+    assert job.execute_in_process(raise_on_error=False).success
+    return path

@@ -32,11 +32,8 @@ def snapshot(path, query: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def warehouse_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("warehouse") / "rotation.duckdb"
-    result = materialize_all(RotationSettings(warehouse=str(path)))
-    assert result.success
-    return path
+def warehouse_path(sample_warehouse):
+    return sample_warehouse
 
 
 @pytest.fixture(scope="module")
