@@ -43,6 +43,8 @@ def sample_warehouse(tmp_path_factory) -> Path:
     from dagster_project.definitions import build_definitions
     from dagster_project.resources import RotationSettings
 
+    if os.environ.get("ROTATION_TEST_WAREHOUSE"):  # a warehouse built already (development)
+        return Path(os.environ["ROTATION_TEST_WAREHOUSE"])
     path = tmp_path_factory.mktemp("sample_warehouse") / "rotation.duckdb"
     job = build_definitions(
         RotationSettings(warehouse=str(path))
