@@ -9,7 +9,6 @@ DBT_FILES := $(shell find dbt_models -path dbt_models/target -prune -o -type f \
 
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test lint env prepare clean
 
