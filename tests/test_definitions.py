@@ -7,6 +7,18 @@ from dagster import AssetKey
 from dagster_project.definitions import defs
 
 RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
+MARTS = [
+    "fct_prices_daily",
+    "fct_rotation_daily",
+    "fct_rotation_episodes",
+    "rpt_rotation_episode_summary",
+    "fct_valuation_monthly",
+    "fct_etf_flows_daily",
+    "fct_etf_flows_segment_daily",
+    "fct_macro_daily",
+    "fct_rate_sensitivity",
+    "rpt_rotation_scorecard",
+]
 
 
 def asset_graph():
@@ -16,7 +28,7 @@ def asset_graph():
 def test_every_raw_contract_and_mart_is_an_asset():
     keys = {key.to_user_string() for key in asset_graph().get_all_asset_keys()}
     assert {f"raw/{t}" for t in RAW} <= keys
-    assert {"marts/fct_prices_daily", "marts/fct_rotation_daily"} <= keys
+    assert {f"marts/{m}" for m in MARTS} <= keys
     assert {"reference/instruments", "reference/pairs", "reference/macro_series"} <= keys
 
 
@@ -33,7 +45,7 @@ def test_raw_prices_suite_is_a_blocking_check_and_dbt_tests_are_checks():
     (gx,) = [s for s in specs if s.name == "expectations_raw_prices"]
     assert gx.blocking and gx.asset_key == AssetKey(["raw", "prices"])
     dbt_checks = {s.asset_key.to_user_string() for s in specs if s is not gx}
-    assert {"marts/fct_prices_daily", "marts/fct_rotation_daily"} <= dbt_checks
+    assert {f"marts/{m}" for m in MARTS} <= dbt_checks
 
 
 def test_the_cli_runs_in_process():

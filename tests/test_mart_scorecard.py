@@ -1,0 +1,122 @@
+"""rpt_rotation_scorecard against a pandas computation of its rules from the marts it joins.
+
+The input marts are checked against raw data by their own tests; this one checks the joins (the
+valuation of the last complete month, same-day flows and macro) and every signal rule.
+"""
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from dagster_project.resources import DBT_PROJECT_DIR
+
+VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+
+
+def sign(values: pd.Series) -> pd.Series:
+    return np.sign(values).where(values.notna())
+
+
+def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    pair = VARS["scorecard_pair"]
+    rotation = con.execute(
+        "select pair_id, rotation_date, regime from marts.fct_rotation_daily where pair_id = ?",
+        [pair],
+    ).df()
+    valuation = con.execute(
+        "select month_start, discount_percentile_frac from marts.fct_valuation_monthly"
+    ).df()
+    flows = con.execute(
+        "select flow_date, small_minus_large_flow_21d_usd from marts.fct_etf_flows_segment_daily"
+    ).df()
+    macro = con.execute(
+        "select trading_date, fed_cycle_phase, sahm_triggered, core_cpi_yoy_pct"
+        " from marts.fct_macro_daily"
+    ).df()
+    frame = rotation.rename(columns={"rotation_date": "scorecard_date"})
+    # the last complete month: the month before the day's month
+    frame["valuation_month"] = (frame["scorecard_date"].dt.to_period("M") - 1).dt.to_timestamp()
+    frame = frame.merge(
+        valuation, left_on="valuation_month", right_on="month_start", how="left"
+    ).merge(flows, left_on="scorecard_date", right_on="flow_date", how="left")
+    frame = frame.merge(macro, left_on="scorecard_date", right_on="trading_date", how="left")
+
+    pct = frame["discount_percentile_frac"]
+    core = frame["core_cpi_yoy_pct"]
+    signals = pd.DataFrame(
+        {
+            "momentum_signal": frame["regime"].map(
+                {"small_cap_leadership": 1, "large_cap_leadership": -1, "neutral": 0}
+            ),
+            "valuation_signal": np.select(
+                [
+                    pct <= VARS["scorecard_cheap_percentile"],
+                    pct >= VARS["scorecard_rich_percentile"],
+                ],
+                [1, -1],
+                0,
+            ),
+            "flows_signal": sign(frame["small_minus_large_flow_21d_usd"]),
+            "rates_signal": frame["fed_cycle_phase"].map(
+                {"cutting": 1, "hiking": -1, "holding": 0}
+            ),
+            "labour_market_risk_signal": -frame["sahm_triggered"].astype("float"),
+            "inflation_risk_signal": np.select(
+                [
+                    core > VARS["scorecard_core_cpi_high_pct"],
+                    core < VARS["scorecard_core_cpi_low_pct"],
+                ],
+                [-1, 1],
+                0,
+            ),
+        }
+    ).astype(float)
+    signals.loc[pct.isna(), "valuation_signal"] = np.nan
+    signals.loc[core.isna(), "inflation_risk_signal"] = np.nan
+    frame = pd.concat([frame, signals], axis=1)
+    frame["composite_score"] = signals.fillna(0).sum(axis=1)
+    frame["signals_available"] = signals.notna().sum(axis=1)
+    threshold = VARS["scorecard_composite_threshold"]
+    frame["composite_label"] = np.select(
+        [frame["composite_score"] >= threshold, frame["composite_score"] <= -threshold],
+        ["supports_small_caps", "supports_large_caps"],
+        "mixed",
+    )
+    return frame.sort_values("scorecard_date").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def marts(sample_warehouse):
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        mart = con.execute(
+            "select * from marts.rpt_rotation_scorecard order by scorecard_date"
+        ).df()
+        return mart, expected(con)
+
+
+def test_scorecard_matches_pandas(marts):
+    mart, want = marts
+    assert len(mart) == len(want)
+    assert (mart["scorecard_date"].to_numpy() == want["scorecard_date"].to_numpy()).all()
+    assert (mart["valuation_month"].to_numpy() == want["valuation_month"].to_numpy()).all()
+    for column in [
+        "momentum_signal",
+        "valuation_signal",
+        "flows_signal",
+        "rates_signal",
+        "labour_market_risk_signal",
+        "inflation_risk_signal",
+        "composite_score",
+        "signals_available",
+    ]:
+        np.testing.assert_array_equal(
+            mart[column].to_numpy(dtype=float), want[column].to_numpy(dtype=float), err_msg=column
+        )
+    assert mart["composite_label"].tolist() == want["composite_label"].tolist()
+
+
+def test_scorecard_has_every_signal_on_the_latest_day(marts):
+    mart, _ = marts
+    assert mart.iloc[-1]["signals_available"] == 6
