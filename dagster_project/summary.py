@@ -14,6 +14,13 @@ TABLES = {
     "raw.valuations": "date",
     "marts.fct_prices_daily": "price_date",
     "marts.fct_rotation_daily": "rotation_date",
+    "marts.fct_rotation_episodes": "start_date",
+    "marts.fct_valuation_monthly": "month_start",
+    "marts.fct_etf_flows_daily": "share_date",
+    "marts.fct_etf_flows_segment_daily": "flow_date",
+    "marts.fct_macro_daily": "trading_date",
+    "marts.fct_rate_sensitivity": "rotation_date",
+    "marts.rpt_rotation_scorecard": "scorecard_date",
 }
 
 LATEST_ROTATION = """
@@ -25,6 +32,16 @@ select pair_id, rotation_date as date, small_symbol as small, large_symbol as la
 from marts.fct_rotation_daily
 qualify row_number() over (partition by pair_id order by rotation_date desc) = 1
 order by pair_id
+"""
+
+LATEST_SCORECARD = """
+select scorecard_date as date, pair_id, composite_label, composite_score as score,
+       signals_available as known, momentum_signal as momentum, valuation_signal as valuation,
+       flows_signal as flows, rates_signal as rates, labour_market_risk_signal as labour,
+       inflation_risk_signal as inflation
+from marts.rpt_rotation_scorecard
+order by scorecard_date desc
+limit 1
 """
 
 
@@ -48,6 +65,8 @@ def main() -> None:
         print("\n" + table_counts(con).to_string(index=False))
         print("\nLatest rotation figures (spreads: small minus large, in basis points)")
         print(con.sql(LATEST_ROTATION).df().to_string(index=False))
+        print("\nScorecard (+1 supports small caps, -1 large caps; rules in the model docs)")
+        print(con.sql(LATEST_SCORECARD).df().to_string(index=False))
 
 
 if __name__ == "__main__":
