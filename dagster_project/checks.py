@@ -1,4 +1,9 @@
-"""Asset checks: each Great Expectations suite in ``expectations/`` guards one asset."""
+"""Asset checks: each Great Expectations suite in ``expectations/`` guards the asset of its table.
+
+Suites on raw tables are blocking: a failure stops every asset downstream, so no mart is rebuilt
+and the last good marts stay as they were. Suites on marts report. Every validation appends its
+results to ``audit.expectation_results``, so the quality history can be queried.
+"""
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -10,23 +15,28 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from dagster_project import quality
+from dagster_project import quality, warehouse
 
 
-def suite_check(asset_key: list[str], suite_name: str, *, blocking: bool) -> AssetChecksDefinition:
-    """An asset check that validates the suite's table; a blocking one stops downstream assets."""
+def suite_check(suite_name: str) -> AssetChecksDefinition:
+    """An asset check that validates the suite's table (blocking on raw tables)."""
     table = quality.suite_table(suite_name)
+    schema, name = table.split(".")
 
     @asset_check(
-        asset=asset_key,
+        asset=[schema, name],
         name=f"expectations_{suite_name}",
-        blocking=blocking,
+        blocking=schema == "raw",
         description=f"Great Expectations suite expectations/{suite_name}.json on {table}.",
     )
     def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         with duckdb.get_connection() as con:
             frame = con.sql(f"select * from {table}").df()
         outcomes = quality.validate(frame, suite_name)
+        with duckdb.get_connection() as con:
+            warehouse.append_audit(
+                con, quality.audit_rows(outcomes, suite_name, context.run.run_id)
+            )
         failed = [o for o in outcomes if not o.success]
         for outcome in failed:
             context.log.error(f"{table}: {outcome.describe()}")
@@ -51,4 +61,4 @@ def suite_check(asset_key: list[str], suite_name: str, *, blocking: bool) -> Ass
     return _check
 
 
-raw_checks = [suite_check(["raw", "prices"], "raw_prices", blocking=True)]
+suite_checks = [suite_check(name) for name in quality.suite_names()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
-from dagster_project.checks import raw_checks
+from dagster_project.checks import suite_checks
 from dagster_project.ingest import ingest_assets
 from dagster_project.resources import RotationSettings, build_resources, settings_from_env
 from dagster_project.transform import rotation_dbt_assets
@@ -13,7 +13,7 @@ from dagster_project.transform import rotation_dbt_assets
 def build_definitions(settings: RotationSettings) -> Definitions:
     return Definitions(
         assets=[*ingest_assets, rotation_dbt_assets],
-        asset_checks=raw_checks,
+        asset_checks=suite_checks,
         resources=build_resources(settings),
         # One process: the multiprocess executor re-parses dbt in every step (4x slower here).
         executor=in_process_executor,

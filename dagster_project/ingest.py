@@ -17,6 +17,7 @@ from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
     Config,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -35,6 +36,23 @@ class Ingest:
     folder: str  # the files source's folder
     keys: Callable[[], list[str]]  # the symbols or series to load
     fetch: Callable[[Source], Callable[[str, date, date], pd.DataFrame]]
+    freshness: FreshnessPolicy
+
+
+# Daily data: at 8 pm New York time each weekday, loaded within the past 24 hours (Dagster caps
+# the window at the cron interval), so a day's close is in by the next weekday evening.
+DAILY = FreshnessPolicy.cron(
+    deadline_cron="0 20 * * 1-5", lower_bound_delta=timedelta(hours=24), timezone="America/New_York"
+)
+MARGIN = timedelta(days=10)
+# Monthly macro: refreshed within the longest publication lag of a monthly series, plus a margin.
+MONTHLY_MACRO = FreshnessPolicy.time_window(
+    fail_window=timedelta(
+        days=int(reference.macro_series().query("frequency == 'monthly'")["release_lag_days"].max())
+    )
+    + MARGIN
+)
+MONTHLY = FreshnessPolicy.time_window(fail_window=timedelta(days=31) + MARGIN)
 
 
 INGESTS = {
@@ -43,24 +61,28 @@ INGESTS = {
         "prices",
         reference.symbols,
         lambda source: source.prices,
+        DAILY,
     ),
     "etf_shares": Ingest(
         "Daily shares outstanding, NAV and total net assets of every ETF.",
         "etf_shares",
         lambda: reference.symbols(kind="etf"),
         lambda source: source.etf_shares,
+        DAILY,
     ),
     "macro_observations": Ingest(
         "Observations of every macro series, at the series' own frequency.",
         "macro",
         reference.series_ids,
         lambda source: source.macro,
+        MONTHLY_MACRO,
     ),
     "valuations": Ingest(
         "Forward and trailing P/E (and other valuation metrics) of every instrument.",
         "valuations",
         reference.symbols,
         lambda source: source.valuations,
+        MONTHLY,
     ),
 }
 COMPLETE_CHECK = "all_keys_loaded"
@@ -139,6 +161,7 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         group_name="ingest",
         kinds={"duckdb"},
         description=ingest.description,
+        freshness_policy=ingest.freshness,
         check_specs=[
             AssetCheckSpec(
                 COMPLETE_CHECK,

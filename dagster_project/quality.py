@@ -31,13 +31,15 @@ class Outcome:
     observed_value: Any
     unexpected_count: int | None
     unexpected_sample: list[Any]
+    unexpected_rows: list[dict[str, str]]  # offending rows: their key and the checked columns
     error: str | None = None
 
     def describe(self) -> str:
         where = f" on {self.column}" if self.column else ""
         if self.error:
             return f"{self.expectation}{where} could not run: {self.error}"
-        detail = f"{self.unexpected_count} unexpected, e.g. {self.unexpected_sample}"
+        example = self.unexpected_rows or self.unexpected_sample
+        detail = f"{self.unexpected_count} unexpected, e.g. {example}"
         if self.unexpected_count is None:
             detail = f"observed {self.observed_value}"
         return f"{self.expectation}{where}: {detail}"
@@ -52,8 +54,21 @@ def load_suite(name: str) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
+def suite_names() -> list[str]:
+    """Every suite in ``expectations/``."""
+    return sorted(path.stem for path in SUITES_DIR.glob("*.json"))
+
+
 def suite_table(name: str) -> str:
     return load_suite(name)["meta"]["table"]
+
+
+def key_columns(spec: dict[str, Any]) -> list[str]:
+    """The table's grain: the columns of the suite's uniqueness expectation, if it has one."""
+    for expectation in spec["expectations"]:
+        if expectation["type"] == "expect_compound_columns_to_be_unique":
+            return list(expectation["kwargs"]["column_list"])
+    return []
 
 
 def _column_of(kwargs: dict[str, Any]) -> str | None:
@@ -88,7 +103,11 @@ def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) ->
         expectations=[ExpectationConfiguration(**e).to_domain_obj() for e in spec["expectations"]],
     )
     parameters = {"today": pd.Timestamp(today or date.today())}
-    results = batch.validate(suite, expectation_parameters=parameters, result_format="SUMMARY")
+    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+    key = [c for c in key_columns(spec) if c in frame.columns]
+    if key:  # name the offending rows by their key
+        result_format["unexpected_index_column_names"] = key
+    results = batch.validate(suite, expectation_parameters=parameters, result_format=result_format)
     outcomes = []
     for r in results.results:
         error = r.exception_info.get("exception_message") if r.exception_info else None
@@ -102,7 +121,35 @@ def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) ->
                 unexpected_sample=[
                     str(v) for v in (r.result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]
                 ],
+                unexpected_rows=[
+                    {k: str(v) for k, v in row.items()}
+                    for row in (r.result.get("partial_unexpected_index_list") or [])[:SAMPLE_SIZE]
+                ],
                 error=error if error and not r.success else None,
             )
         )
     return outcomes
+
+
+def audit_rows(outcomes: list[Outcome], suite_name: str, run_id: str | None) -> pd.DataFrame:
+    """Outcomes as rows of ``audit.expectation_results``."""
+    validated_at = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    return pd.DataFrame(
+        {
+            "run_id": run_id,
+            "suite": suite_name,
+            "table_name": suite_table(suite_name),
+            "expectation": [o.expectation for o in outcomes],
+            "column_name": [o.column for o in outcomes],
+            "success": [o.success for o in outcomes],
+            "observed_value": [
+                None if o.observed_value is None else json.dumps(o.observed_value, default=str)
+                for o in outcomes
+            ],
+            "unexpected_count": pd.array([o.unexpected_count for o in outcomes], dtype="Int64"),
+            "unexpected_rows": [
+                json.dumps(o.unexpected_rows) if o.unexpected_rows else None for o in outcomes
+            ],
+            "validated_at": validated_at,
+        }
+    )

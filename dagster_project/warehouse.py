@@ -139,6 +139,33 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
 
 
+AUDIT_DDL = """
+create table if not exists audit.expectation_results (
+    run_id varchar,
+    suite varchar not null,
+    table_name varchar not null,
+    expectation varchar not null,
+    column_name varchar,
+    success boolean not null,
+    observed_value varchar,
+    unexpected_count bigint,
+    unexpected_rows varchar,
+    validated_at timestamp not null
+)
+"""
+
+
+def append_audit(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> None:
+    """Append one validation's results to ``audit.expectation_results`` (columns as its DDL)."""
+    con.execute("create schema if not exists audit")
+    con.execute(AUDIT_DDL)
+    con.register("audit_frame", results)
+    try:
+        con.execute("insert into audit.expectation_results by name select * from audit_frame")
+    finally:
+        con.unregister("audit_frame")
+
+
 def last_dates(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, object]:
     """The latest loaded date of each symbol or series in ``raw.<table_name>``."""
     ensure_schema(con)

@@ -44,6 +44,7 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     failures = gx[0].metadata["failures"].value
     assert "high, close" in failures and "45.0" in failures  # names the columns and the values
     assert "date" in failures  # 2030 is in the future
+    assert "'symbol': 'IWM'" in failures and "2030-01-02" in failures  # the offending row
     keys = materialized_keys(second)
     assert "raw/prices" in keys
     assert not any(k.startswith(("marts/", "staging/")) for k in keys)
