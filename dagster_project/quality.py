@@ -81,13 +81,24 @@ def _column_of(kwargs: dict[str, Any]) -> str | None:
     return None
 
 
-def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) -> list[Outcome]:
-    """Validate ``frame`` against the named suite; ``$PARAMETER: today`` is today's date."""
+def expectation_suite(suite_name: str):
+    """The suite file as a ``great_expectations.ExpectationSuite``."""
     import great_expectations as gx  # slow to import: only when a check runs
-    from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
     )
+
+    spec = load_suite(suite_name)
+    return gx.ExpectationSuite(
+        name=spec["name"],
+        expectations=[ExpectationConfiguration(**e).to_domain_obj() for e in spec["expectations"]],
+    )
+
+
+def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) -> list[Outcome]:
+    """Validate ``frame`` against the named suite; ``$PARAMETER: today`` is today's date."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     spec = load_suite(suite_name)
     context = gx.get_context(mode="ephemeral")
@@ -98,10 +109,7 @@ def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) ->
         .add_batch_definition_whole_dataframe("whole_table")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    suite = gx.ExpectationSuite(
-        name=spec["name"],
-        expectations=[ExpectationConfiguration(**e).to_domain_obj() for e in spec["expectations"]],
-    )
+    suite = expectation_suite(suite_name)
     parameters = {"today": pd.Timestamp(today or date.today())}
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
     key = [c for c in key_columns(spec) if c in frame.columns]

@@ -1,0 +1,46 @@
+"""Data Docs: GX's pages, rewritten to load nothing from the internet."""
+
+import re
+
+import pandas as pd
+
+from dagster_project import data_docs
+
+RESOURCE = re.compile(r"<(link|script|img)[^>]+(href|src)=\"https?://", re.IGNORECASE)
+
+
+def test_data_docs_are_built_and_load_nothing_from_the_internet(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "symbol": ["IWM", "IWM"],
+            "date": pd.to_datetime(["2026-01-02", "2026-01-05"]),
+            "open": [200.0, 201.0],
+            "high": [202.0, 199.0],  # the second row's high is below its open and close
+            "low": [199.0, 198.0],
+            "close": [201.0, 200.0],
+            "adj_close": [201.0, 200.0],
+            "volume": [1000, 1100],
+            "source": "test",
+            "loaded_at": pd.Timestamp("2026-01-06"),
+        }
+    )
+    index = data_docs.build({"raw_prices": frame}, tmp_path / "docs")
+    assert index.exists()
+    pages = list((tmp_path / "docs").rglob("*.html"))
+    assert len(pages) >= 3  # index, the suite, one validation
+    for page in pages:
+        html = page.read_text()
+        assert not RESOURCE.search(html), page
+        assert "<style>" in html
+    (validation,) = (tmp_path / "docs" / "validations").rglob("*.html")
+    text = re.sub(r"<[^>]+>", " ", validation.read_text())
+    assert "raw_prices" in text and "Failed" in text
+    assert "Values in high must always be greater than or equal to those in close" in " ".join(
+        text.split()
+    )
+
+
+def test_the_run_builds_data_docs_beside_the_warehouse(sample_warehouse):
+    index = sample_warehouse.parent / "data_docs" / "index.html"
+    assert index.exists()
+    assert not RESOURCE.search(index.read_text())
