@@ -68,6 +68,8 @@ def key_columns(spec: dict[str, Any]) -> list[str]:
     for expectation in spec["expectations"]:
         if expectation["type"] == "expect_compound_columns_to_be_unique":
             return list(expectation["kwargs"]["column_list"])
+        if expectation["type"] == "expect_column_values_to_be_unique":  # a one-column grain
+            return [expectation["kwargs"]["column"]]
     return []
 
 
@@ -131,6 +133,8 @@ def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) ->
                 ],
                 unexpected_rows=[
                     {k: str(v) for k, v in row.items()}
+                    if isinstance(row, dict)
+                    else {"row": str(row)}
                     for row in (r.result.get("partial_unexpected_index_list") or [])[:SAMPLE_SIZE]
                 ],
                 error=error if error and not r.success else None,
