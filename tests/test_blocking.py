@@ -10,6 +10,21 @@ from dagster_project.definitions import build_definitions
 from dagster_project.resources import RotationSettings
 
 
+def mart_checksums(path: str) -> dict[str, list]:
+    """Row count and a hash of every row, per mart table."""
+    with duckdb.connect(path, read_only=True) as con:
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        ]
+        return {
+            t: con.execute(f"select count(*), sum(hash(m)) from marts.{t} m").fetchall()
+            for t in tables
+        }
+
+
 def materialized_keys(result) -> set[str]:
     return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
 
@@ -33,7 +48,9 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
         )
         warehouse.upsert(con, "prices", bad, source="test")
 
+    before = mart_checksums(settings.warehouse_path)
     second = job.execute_in_process(raise_on_error=False)
+    assert not second.success
     checks = [
         e.asset_check_evaluation_data
         for e in second.all_events
@@ -48,3 +65,6 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     keys = materialized_keys(second)
     assert "raw/prices" in keys
     assert not any(k.startswith(("marts/", "staging/")) for k in keys)
+    # the previous marts are intact, row for row (the bad row would be in fct_prices_daily)
+    after = mart_checksums(settings.warehouse_path)
+    assert len(after) >= 10 and after == before
