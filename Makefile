@@ -10,7 +10,7 @@ DBT_FILES := $(shell find dbt_models -path dbt_models/target -prune -o -type f \
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lint env prepare clean
+.PHONY: run test ui lint env prepare clean
 
 run: prepare  ## materialize every asset, then print a summary of the warehouse
 	$(BIN)/dagster asset materialize -m dagster_project.definitions --select '*'
@@ -18,6 +18,10 @@ run: prepare  ## materialize every asset, then print a summary of the warehouse
 
 test: prepare  ## the whole test suite (CI runs exactly this)
 	$(BIN)/pytest
+
+# dbt must be on PATH for `dagster dev`, which re-parses the dbt project when it starts
+ui: prepare  ## the Dagster UI (and its daemon) on http://127.0.0.1:3000
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 lint: env
 	$(BIN)/ruff check dagster_project tests

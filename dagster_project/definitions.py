@@ -8,6 +8,7 @@ from dagster_project.checks import suite_checks
 from dagster_project.data_docs import data_docs
 from dagster_project.ingest import ingest_assets
 from dagster_project.resources import RotationSettings, build_resources, settings_from_env
+from dagster_project.schedules import schedules
 from dagster_project.transform import rotation_dbt_assets
 
 
@@ -15,6 +16,7 @@ def build_definitions(settings: RotationSettings) -> Definitions:
     return Definitions(
         assets=[*ingest_assets, rotation_dbt_assets, data_docs],
         asset_checks=suite_checks,
+        schedules=schedules,
         resources=build_resources(settings),
         # One process: the multiprocess executor re-parses dbt in every step (4x slower here).
         executor=in_process_executor,

@@ -51,3 +51,19 @@ def test_raw_prices_suite_is_a_blocking_check_and_dbt_tests_are_checks():
 def test_the_cli_runs_in_process():
     job = defs.resolve_implicit_global_asset_job_def()
     assert job.executor_def.name == "in_process"
+
+
+def test_each_source_refreshes_on_its_own_schedule():
+    by_name = {s.name: s for s in defs.schedules}
+    assert {n: (s.cron_schedule, s.execution_timezone) for n, s in by_name.items()} == {
+        "daily_market_refresh": ("30 18 * * 1-5", "America/New_York"),
+        "macro_refresh": ("0 9 * * 1-5", "America/New_York"),
+        "valuation_refresh": ("0 7 2 * *", "America/New_York"),
+    }
+    graph = asset_graph()
+    daily = by_name["daily_market_refresh"].job.selection.resolve(graph)
+    keys = {k.to_user_string() for k in daily}
+    assert {"raw/prices", "raw/etf_shares", "marts/fct_rotation_daily"} <= keys
+    assert "raw/macro_observations" not in keys
+    valuation = by_name["valuation_refresh"].job.selection.resolve(graph)
+    assert "marts/fct_valuation_monthly" in {k.to_user_string() for k in valuation}
