@@ -124,10 +124,13 @@ def ignored_files(source: Source, ingest: Ingest) -> dict[str, str]:
     """Files of the files source's folder that name no known key: reported, never loaded."""
     if not isinstance(source, FilesSource):
         return {}
-    mine = [f for f in source.unknown_files() if f.startswith(f"{ingest.folder}/")]
-    if ingest.folder == "prices":  # stray top-level entries are reported once, here
-        mine += [f for f in source.unknown_files() if "/" not in f]
-    return {f: unknown_file_message(f) for f in mine}
+    # stray top-level entries (no folder) are reported once, with the prices
+    folders = {ingest.folder, ""} if ingest.folder == "prices" else {ingest.folder}
+    return {
+        f: unknown_file_message(f)
+        for f in source.unknown_files()
+        if f.rpartition("/")[0] in folders
+    }
 
 
 def _metadata(result: warehouse.LoadResult, frame: pd.DataFrame, full_refresh: bool) -> dict:
