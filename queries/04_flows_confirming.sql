@@ -1,0 +1,35 @@
+-- Are flows confirming?
+-- Money into small-cap ETFs against large-cap ETFs over the last week, month and year to date
+-- (flow = change in shares outstanding x NAV, in USD millions; as % of the segment's assets for
+-- the day), beside the price momentum of the headline pair over the same windows. Flows confirm
+-- when they point the same way as the spread.
+with flows as (
+    select *
+    from marts.fct_etf_flows_segment_daily
+    order by flow_date desc
+    limit 1
+),
+
+momentum as (
+    select rotation_date, spread_5d_bps, spread_21d_bps, spread_ytd_bps
+    from marts.fct_rotation_daily
+    where pair_id = 'iwm_spy'
+    order by rotation_date desc
+    limit 1
+)
+
+select
+    f.flow_date,
+    f.small_etf_count,
+    f.large_etf_count,
+    round(f.small_minus_large_flow_5d_usd / 1e6) as small_minus_large_5d_musd,
+    round(f.small_minus_large_flow_21d_usd / 1e6) as small_minus_large_21d_musd,
+    round(f.small_minus_large_flow_ytd_usd / 1e6) as small_minus_large_ytd_musd,
+    round(f.small_flow_21d_usd / 1e6) as small_21d_musd,
+    round(f.large_flow_21d_usd / 1e6) as large_21d_musd,
+    round(m.spread_21d_bps) as iwm_spy_spread_21d_bps,
+    round(m.spread_ytd_bps) as iwm_spy_spread_ytd_bps,
+    sign(f.small_minus_large_flow_21d_usd) = sign(m.spread_21d_bps) as flows_confirm_21d,
+    sign(f.small_minus_large_flow_ytd_usd) = sign(m.spread_ytd_bps) as flows_confirm_ytd
+from flows as f
+left join momentum as m on m.rotation_date = f.flow_date;

@@ -1,0 +1,21 @@
+-- The page an analyst opens first: the latest scorecard of every pair, signal by signal
+-- (+1 supports small caps, -1 supports large caps, 0 neutral, null = no data), and the composite.
+select
+    pair_id,
+    scorecard_date,
+    regime,
+    round(spread_63d_bps) as spread_63d_bps,
+    round(spread_ytd_bps) as spread_ytd_bps,
+    round(spread_10d_zscore, 2) as spread_10d_zscore,
+    momentum_signal,
+    valuation_signal,
+    flows_signal,
+    rates_signal,
+    labour_market_risk_signal,
+    inflation_risk_signal,
+    composite_score,
+    signals_available,
+    composite_label
+from marts.rpt_rotation_scorecard
+qualify scorecard_date = max(scorecard_date) over (partition by pair_id)
+order by pair_id;

@@ -1,0 +1,109 @@
+"""The analyst's queries in queries/: each runs on the sample warehouse, and their answers match
+a separate pandas reading of the marts."""
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+
+
+def run(warehouse: Path, name: str) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.sql((QUERIES / name).read_text()).df()
+
+
+def mart(warehouse: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.sql(sql).df()
+
+
+def test_there_are_at_least_five_queries():
+    assert len(list(QUERIES.glob("*.sql"))) >= 5
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in QUERIES.glob("*.sql")))
+def test_each_query_answers(sample_warehouse, name):
+    text = (QUERIES / name).read_text()
+    assert text.startswith("-- "), "each query opens with the question it answers"
+    assert len(run(sample_warehouse, name)) >= 1
+
+
+def test_ytd_lead_rarity_matches_pandas(sample_warehouse):
+    prices = mart(
+        sample_warehouse,
+        "select symbol, price_date, ret_ytd from marts.fct_prices_daily "
+        "where symbol in ('^RUT', '^GSPC')",
+    ).pivot(index="price_date", columns="symbol", values="ret_ytd")
+    prices = prices.dropna().sort_index()
+    spread = (prices["^RUT"] - prices["^GSPC"]) * 10000
+    frame = pd.DataFrame({"spread": spread, "year": spread.index.year})
+    frame["day"] = frame.groupby("year").cumcount() + 1
+    latest = frame.iloc[-1]
+    earlier = frame[(frame["day"] == latest["day"]) & (frame["year"] < latest["year"])]
+
+    row = run(sample_warehouse, "01_ytd_lead_and_rarity.sql").set_index("pair_id").loc["rut_spx"]
+    assert row["trading_day_of_year"] == latest["day"]
+    assert row["spread_ytd_bps"] == pytest.approx(round(latest["spread"]), abs=1)
+    assert row["earlier_years"] == len(earlier)
+    expected_rank = (earlier["spread"] < latest["spread"]).mean()
+    assert row["rarity_pct_rank_frac"] == pytest.approx(expected_rank, abs=0.0005)
+    best = earlier.loc[earlier["spread"].idxmax()]
+    assert row["best_earlier_year"] == best["year"]
+    assert row["best_earlier_bps"] == pytest.approx(best["spread"], abs=0.5)
+
+
+def test_past_episodes_match_pandas(sample_warehouse):
+    episodes = mart(
+        sample_warehouse,
+        "select * from marts.fct_rotation_episodes where pair_id = 'rut_spx' and side = 'small'",
+    ).sort_values("start_date")
+    latest = episodes.iloc[-1]
+    earlier = episodes[
+        (episodes["start_date"] < latest["start_date"])
+        & (episodes["start_spread_10d_bps"].abs() >= abs(latest["start_spread_10d_bps"]))
+    ]
+    done = earlier.dropna(subset=["fwd_spread_63d_bps"])
+
+    answer = run(sample_warehouse, "02_after_past_episodes.sql")
+    row = answer.query("pair_id == 'rut_spx' and side == 'small' and horizon_days == 63").iloc[0]
+    assert row["similar_past_episodes"] == len(done) > 0
+    assert row["median_fwd_spread_bps"] == pytest.approx(
+        np.median(done["fwd_spread_63d_bps"]), abs=0.5
+    )
+    assert row["lead_continued_frac"] == pytest.approx(
+        done["lead_continued_63d"].astype(bool).mean(), abs=0.005
+    )
+
+
+def test_labour_market_triggers_match_pandas(sample_warehouse):
+    macro = mart(
+        sample_warehouse,
+        "select trading_date, sahm_indicator_pp from marts.fct_macro_daily order by trading_date",
+    )
+    triggered = macro["sahm_indicator_pp"] >= 0.5
+    first_days = macro.loc[triggered & ~triggered.shift(fill_value=False), "trading_date"]
+
+    answer = run(sample_warehouse, "05_labour_market.sql")
+    triggers = answer.loc[answer["row_kind"] == "trigger", "trading_date"]
+    assert list(triggers) == list(first_days)
+    assert answer.iloc[-1]["row_kind"] == "latest"
+    assert answer.iloc[-1]["trading_date"] == macro["trading_date"].max()
+
+
+def test_relative_pe_is_the_latest_month(sample_warehouse):
+    valuation = mart(sample_warehouse, "select * from marts.fct_valuation_monthly")
+    latest = valuation.loc[valuation["month_start"].idxmax()]
+    window = valuation[
+        (valuation["month_start"] > latest["month_start"] - pd.DateOffset(months=300))
+        & (valuation["month_start"] <= latest["month_start"])
+    ]
+    row = run(sample_warehouse, "03_relative_pe_vs_history.sql").iloc[0]
+    assert row["month_start"] == latest["month_start"]
+    assert row["discount_pct"] == pytest.approx(latest["discount_pct"], abs=0.05)
+    assert row["window_lowest_discount_pct"] == pytest.approx(
+        window["discount_pct"].min(), abs=0.05
+    )
