@@ -7,14 +7,22 @@ from dagster import Definitions, in_process_executor
 from dagster_project.checks import suite_checks
 from dagster_project.data_docs import data_docs
 from dagster_project.ingest import ingest_assets
+from dagster_project.report import rotation_report
 from dagster_project.resources import RotationSettings, build_resources, settings_from_env
 from dagster_project.schedules import schedules
+from dagster_project.serving import serving_published
 from dagster_project.transform import rotation_dbt_assets
 
 
 def build_definitions(settings: RotationSettings) -> Definitions:
     return Definitions(
-        assets=[*ingest_assets, rotation_dbt_assets, data_docs],
+        assets=[
+            *ingest_assets,
+            rotation_dbt_assets,
+            data_docs,
+            serving_published,
+            rotation_report,
+        ],
         asset_checks=suite_checks,
         schedules=schedules,
         resources=build_resources(settings),

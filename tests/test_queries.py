@@ -107,3 +107,30 @@ def test_relative_pe_is_the_latest_month(sample_warehouse):
     assert row["window_lowest_discount_pct"] == pytest.approx(
         window["discount_pct"].min(), abs=0.05
     )
+
+
+def test_queries_answer_the_same_on_the_serving_layer(sample_warehouse):
+    serving = sample_warehouse.parent / "serving.duckdb"
+    for path in sorted(QUERIES.glob("*.sql")):
+        pd.testing.assert_frame_equal(
+            run(serving, path.name), run(sample_warehouse, path.name), check_dtype=False
+        )
+
+
+def test_query_runner_prints_each_question_and_answer(sample_warehouse, capsys):
+    from dagster_project.query import main
+
+    files = [QUERIES / "06_scorecard.sql", QUERIES / "03_relative_pe_vs_history.sql"]
+    assert main(["--database", str(sample_warehouse), *map(str, files)]) == 0
+    out = capsys.readouterr().out
+    assert "06_scorecard.sql: The page an analyst opens first" in out
+    assert "03_relative_pe_vs_history.sql: Where does relative P/E sit against 25 years?" in out
+    assert "rut_spx" in out and "discount_percentile_frac" in out
+
+
+def test_query_runner_says_when_nothing_is_published(tmp_path, capsys):
+    from dagster_project.query import main
+
+    missing = tmp_path / "serving.duckdb"
+    assert main(["--database", str(missing), str(QUERIES / "06_scorecard.sql")]) == 1
+    assert "run `make run` first" in capsys.readouterr().err

@@ -1,0 +1,204 @@
+"""The serving layer: readers query a published copy of the marts, never the writer's file.
+
+DuckDB lets one process write a database file, and while it writes no other process can open
+that file, not even read-only. Analysts (DuckDB CLI, Python, BI tools through SQLAlchemy) would
+be locked out for every run, and a reader between two dbt models would see half a rebuild. So
+readers get their own database, ``<warehouse dir>/serving.duckdb``, which no process ever writes
+in place. After each successful build ``publish``:
+
+1. exports every table of the warehouse's ``marts`` schema to Parquet in a new version folder,
+   ``<warehouse dir>/serving/<version>/<table>.parquet`` (version: UTC time + short run id, so
+   folder names sort by age);
+2. builds a new views database in a temporary file beside it: ``marts.<table>`` is a view
+   ``select * from read_parquet('<absolute path>')`` (the warehouse's names, so every query runs
+   on both), with ``meta.published`` (run id, version, time, sources of ``raw.prices``) and
+   ``meta.tables`` (rows per table), checkpointed and closed so no ``.wal`` is left;
+3. swaps it in with ``os.replace``, which is atomic: a reader opens either the previous file or
+   the new one, both complete. A reader that opened the previous file keeps its inode and its
+   Parquet folder, which is kept for the next ``KEEP - 1`` publishes; older folders are deleted.
+
+A failure before the swap deletes the temporary file and the new version folder, and leaves the
+previous ``serving.duckdb`` untouched. Publishes do not race: the asset exports through the
+writer's own connection, which holds the warehouse's lock for the whole publish.
+
+This module writes DDL, against the one-writer rule of STYLE.md, because it writes only its
+own file (the views database): the warehouse itself is only read.
+"""
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster_duckdb import DuckDBResource
+
+from dagster_project.resources import RotationSettings
+from dagster_project.transform import rotation_dbt_assets
+
+KEEP = 3  # version folders kept: the published one and the two before it
+STORAGE = "v1.0.0"  # the views database's file format: DuckDB 1.0 and later read it
+VERSION = re.compile(r"^\d{8}T\d{12}Z-[0-9A-Za-z]*$")
+
+
+@dataclass(frozen=True)
+class Published:
+    """What ``publish`` made: the serving database, its version folder and rows per table."""
+
+    version: str
+    database: Path
+    folder: Path
+    rows: dict[str, int]
+    sources: list[str]
+    retained: list[str] = field(default_factory=list)
+
+
+def serving_paths(warehouse_path: str | Path) -> tuple[Path, Path]:
+    """The serving database and the folder of its versions, beside the warehouse file."""
+    folder = Path(warehouse_path).resolve().parent
+    return folder / "serving.duckdb", folder / "serving"
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _export(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[list[str], list[str]]:
+    """Write every ``marts`` table to ``folder/<table>.parquet``; return tables and sources."""
+    tables = [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables"
+            " where table_catalog = current_database() and table_schema = 'marts'"
+            " order by table_name"
+        ).fetchall()
+    ]
+    if not tables:
+        raise ValueError(
+            f"the warehouse {con.execute('select current_database()').fetchall()[0][0]!r} has no"
+            " table in schema marts: build the marts (dbt) before publishing"
+        )
+    for table in tables:
+        target = _literal(str(folder / f"{table}.parquet"))
+        con.execute(f'copy (select * from marts."{table}") to {target} (format parquet)')
+    has_prices = con.execute(
+        "select count(*) from information_schema.tables"
+        " where table_catalog = current_database() and table_schema = 'raw'"
+        " and table_name = 'prices'"
+    ).fetchall()[0][0]
+    sources = (
+        [s for (s,) in con.execute("select distinct source from raw.prices order by 1").fetchall()]
+        if has_prices
+        else []
+    )
+    return tables, sources
+
+
+def _build_views(
+    target: Path, folder: Path, tables: list[str], run_id: str, version: str, sources: list[str]
+) -> dict[str, int]:
+    """Create the views database ``target`` over ``folder``; return rows per table."""
+    # DuckDB 1.0's file format, not 2.0's: clients that bundle an older DuckDB (a BI tool's
+    # driver, the 1.x CLI) read it too; the Parquet files they read in any version
+    with duckdb.connect(str(target), config={"storage_compatibility_version": STORAGE}) as con:
+        con.execute("create schema marts")
+        for table in tables:
+            parquet = _literal(str(folder / f"{table}.parquet"))
+            con.execute(f'create view marts."{table}" as select * from read_parquet({parquet})')
+        con.execute("create schema meta")
+        con.execute(
+            "create table meta.published (run_id varchar not null, version varchar not null,"
+            " published_at timestamp not null, sources varchar[] not null,"
+            " folder varchar not null)"
+        )
+        con.execute(
+            "insert into meta.published values (?, ?, ?, ?, ?)",
+            [run_id, version, datetime.now(UTC).replace(tzinfo=None), sources, str(folder)],
+        )
+        con.execute("create table meta.tables (table_name varchar primary key, row_count bigint)")
+        for table in tables:
+            con.execute(f'insert into meta.tables select ?, count(*) from marts."{table}"', [table])
+        rows = dict(con.execute("select * from meta.tables order by 1").fetchall())
+        con.execute("checkpoint")
+    return rows
+
+
+def _prune(versions: Path, keep: int) -> list[str]:
+    """Delete all but the ``keep`` newest version folders; return the ones kept."""
+    names = sorted(p.name for p in versions.iterdir() if p.is_dir() and VERSION.match(p.name))
+    for name in names[:-keep]:
+        shutil.rmtree(versions / name, ignore_errors=True)
+    return names[-keep:]
+
+
+def publish(
+    warehouse_path: str | Path,
+    run_id: str,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    keep: int = KEEP,
+) -> Published:
+    """Publish the warehouse's marts as a new version of ``serving.duckdb`` (module docstring).
+
+    ``con`` is a connection to the warehouse (the writer's, inside a run); without it the file
+    is opened read-only, which fails while another process writes it.
+    """
+    if keep < 2:
+        raise ValueError(f"keep={keep}: keep at least 2 versions, for readers of the previous one")
+    database, versions = serving_paths(warehouse_path)
+    now = datetime.now(UTC)
+    version = f"{now:%Y%m%dT%H%M%S%f}Z-{re.sub(r'[^0-9A-Za-z]', '', run_id)[:8]}"
+    folder = versions / version
+    temporary = database.with_name(f".serving-{version}.duckdb")
+    folder.mkdir(parents=True)
+    try:
+        if con is None:
+            with duckdb.connect(str(Path(warehouse_path).resolve()), read_only=True) as own:
+                tables, sources = _export(own, folder)
+        else:
+            tables, sources = _export(con, folder)
+        rows = _build_views(temporary, folder, tables, run_id, version, sources)
+        wal = temporary.with_name(temporary.name + ".wal")
+        if wal.exists():
+            raise RuntimeError(f"{wal} is left after closing the views database")
+        temporary.replace(database)  # os.replace: atomic, readers see the old or the new file
+    except BaseException:
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Published(version, database, folder, rows, sources, _prune(versions, keep))
+
+
+MARTS = sorted(key for key in rotation_dbt_assets.keys if key.path[0] == "marts")
+
+
+@asset(
+    key=["serving", "published"],
+    group_name="serving",
+    deps=MARTS,
+    description=(
+        "The marts published for readers: Parquet files and serving.duckdb, a database of"
+        " views that readers open read-only while runs write the warehouse."
+    ),
+)
+def serving_published(
+    context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
+) -> MaterializeResult:
+    with duckdb.get_connection() as con:
+        published = publish(settings.warehouse_path, context.run.run_id, con=con)
+    context.log.info(f"published {published.version} to {published.database}")
+    rows = "\n".join(f"| marts.{t} | {n} |" for t, n in published.rows.items())
+    return MaterializeResult(
+        metadata={
+            "version": published.version,
+            "path": MetadataValue.path(str(published.database)),
+            "folder": MetadataValue.path(str(published.folder)),
+            "tables": len(published.rows),
+            "rows": MetadataValue.md(f"| table | rows |\n|---|---|\n{rows}"),
+            "retained": MetadataValue.json(published.retained),
+        }
+    )
