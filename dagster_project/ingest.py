@@ -1,18 +1,33 @@
 """Ingest assets: one per raw contract, each an upsert of what the configured source returns.
 
 A load is incremental: each symbol or series is fetched from its last loaded date minus an
-overlap (revisions overwrite), unless a full refresh is asked for. Keys are fetched one by one;
-a key that fails is reported and does not stop the others, and the asset's blocking check
+overlap (revisions overwrite), unless a full refresh is asked for. Keys are fetched one by one
+(the live source: several at once, as many as its HTTP client allows in flight); a key that
+fails is reported and does not stop the others, and the asset's blocking check
 ``all_keys_loaded`` then fails, so no mart is rebuilt on a partial load.
+
+``raw/constituents`` loads the members of each fund or index (the source's ``funds()``: the
+sample's indexes, the iShares funds of the instruments seed for files and live). ``raw/prices``
+then loads the instruments *and* every member of the latest holdings of each fund, through the
+same ``prices`` method. Members are loaded in batches of ``batch_symbols``, each committed in
+its own transaction with its own ``raw.load_log`` row, so a run that fails or is killed half way
+keeps what it loaded; and a member whose prices already reach the latest date loaded for the
+instruments is current and not fetched again (unless a full refresh is asked for, or the
+source is a folder of files, which are cheap to read and may be edited in place), so the re-run
+fetches only what is missing. Members that fail are reported by the non-blocking check
+``all_members_loaded``: a few unpriceable holdings (renamed tickers, unlisted shares) do not
+stop the marts.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
 from dagster import (
     AssetCheckResult,
+    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetsDefinition,
@@ -23,20 +38,25 @@ from dagster import (
     asset,
 )
 from dagster_duckdb import DuckDBResource
+from duckdb import DuckDBPyConnection
 
 from dagster_project import reference, warehouse
 from dagster_project.resources import RotationSettings
 from dagster_project.sources import FetchError, NotProvided, Source
 from dagster_project.sources.files import FilesSource, unknown_file_message
 
+Fetch = Callable[[str, date, date], pd.DataFrame]
+
 
 @dataclass(frozen=True)
 class Ingest:
     description: str
     folder: str  # the files source's folder
-    keys: Callable[[], list[str]]  # the symbols or series to load
-    fetch: Callable[[Source], Callable[[str, date, date], pd.DataFrame]]
+    keys: Callable[[Source], list[str]]  # the symbols, series or funds to load
+    fetch: Callable[[Source], Fetch]
     freshness: FreshnessPolicy
+    deps: tuple[str, ...] = ()  # raw tables this one reads (members: from raw.constituents)
+    members: bool = False  # also load the members of the latest holdings of each fund
 
 
 # Daily data: at 8 pm New York time each weekday, loaded within the past 24 hours (Dagster caps
@@ -56,36 +76,50 @@ MONTHLY = FreshnessPolicy.time_window(fail_window=timedelta(days=31) + MARGIN)
 
 
 INGESTS = {
+    "constituents": Ingest(
+        "Members of each fund or index on each holdings date: name, sector, weight (a fraction"
+        " of the fund) and shares held. Sample: month-end members of ^GSPC and ^RUT; files and"
+        " live: the iShares funds' holdings CSVs.",
+        "holdings",
+        lambda source: source.funds(),
+        lambda source: source.constituents,
+        MONTHLY,
+    ),
     "prices": Ingest(
-        "Daily OHLC, adjusted close and volume of every instrument.",
+        "Daily OHLC, adjusted close and volume of every instrument and of every member of the"
+        " latest holdings of each fund (raw.constituents).",
         "prices",
-        reference.symbols,
+        lambda source: reference.symbols(),
         lambda source: source.prices,
         DAILY,
+        deps=("constituents",),
+        members=True,
     ),
     "etf_shares": Ingest(
         "Daily shares outstanding, NAV and total net assets of every ETF.",
         "etf_shares",
-        lambda: reference.symbols(kind="etf"),
+        lambda source: reference.symbols(kind="etf"),
         lambda source: source.etf_shares,
         DAILY,
     ),
     "macro_observations": Ingest(
         "Observations of every macro series, at the series' own frequency.",
         "macro",
-        reference.series_ids,
+        lambda source: reference.series_ids(),
         lambda source: source.macro,
         MONTHLY_MACRO,
     ),
     "valuations": Ingest(
         "Forward and trailing P/E (and other valuation metrics) of every instrument.",
         "valuations",
-        reference.symbols,
+        lambda source: reference.symbols(),
         lambda source: source.valuations,
         MONTHLY,
     ),
 }
 COMPLETE_CHECK = "all_keys_loaded"
+MEMBERS_CHECK = "all_members_loaded"
+LISTED = 25  # keys named in metadata before "... and N more"
 
 
 class IngestConfig(Config):
@@ -94,33 +128,82 @@ class IngestConfig(Config):
 
 @dataclass
 class Fetched:
-    frames: list[pd.DataFrame]
-    failed: dict[str, str]  # key -> error (names the URL or file)
-    not_provided: dict[str, str]
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # key -> error (names the URL or file)
+    not_provided: dict[str, str] = field(default_factory=dict)
+
+    def add(self, other: "Fetched") -> None:
+        self.failed.update(other.failed)
+        self.not_provided.update(other.not_provided)
 
 
-def fetch_keys(
-    fetch: Callable[[str, date, date], pd.DataFrame],
-    keys: list[str],
-    last_loaded: dict[str, date],
-    settings: RotationSettings,
-) -> Fetched:
-    """Fetch each key from its last loaded date minus the overlap (or from the start date)."""
-    fetched = Fetched([], {}, {})
-    for key in keys:
-        start = settings.start
-        if key in last_loaded:
-            start = max(start, last_loaded[key] - timedelta(days=settings.overlap_days))
-        try:
-            fetched.frames.append(fetch(key, start, settings.end))
-        except NotProvided as error:
+def _fetch_one(
+    fetch: Fetch, key: str, last_loaded: dict[str, date], settings: RotationSettings
+) -> tuple[str, pd.DataFrame | None, NotProvided | FetchError | None]:
+    """One key from its last loaded date minus the overlap (or from the start date)."""
+    start = settings.start
+    if key in last_loaded:
+        start = max(start, last_loaded[key] - timedelta(days=settings.overlap_days))
+    try:
+        return key, fetch(key, start, settings.end), None
+    except FetchError as error:  # NotProvided too
+        return key, None, error
+
+
+def _collect(results) -> Fetched:
+    fetched = Fetched()
+    for key, frame, error in results:
+        if isinstance(error, NotProvided):
             fetched.not_provided[key] = str(error)
-        except FetchError as error:
+        elif error is not None:
             fetched.failed[key] = str(error)
+        else:
+            fetched.frames.append(frame)
     return fetched
 
 
-def ignored_files(source: Source, ingest: Ingest) -> dict[str, str]:
+def fetch_batches(
+    fetch: Fetch,
+    batches: list[list[str]],
+    last_loaded: dict[str, date],
+    settings: RotationSettings,
+    workers: int = 1,
+) -> Iterator[Fetched]:
+    """Fetch each batch of keys; with ``workers`` > 1, that many keys at once.
+
+    The next batch is fetched while the caller stores the current one (one batch ahead, so
+    memory stays bounded); if the caller stops, keys not yet started are cancelled.
+    """
+    if workers <= 1:
+        for batch in batches:
+            yield _collect(_fetch_one(fetch, key, last_loaded, settings) for key in batch)
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
+
+    def submit(batch: list[str]) -> list[Future]:
+        return [pool.submit(_fetch_one, fetch, key, last_loaded, settings) for key in batch]
+
+    try:
+        ahead = submit(batches[0]) if batches else []
+        for i in range(len(batches)):
+            current, ahead = ahead, submit(batches[i + 1]) if i + 1 < len(batches) else []
+            yield _collect(future.result() for future in current)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def fetch_keys(
+    fetch: Fetch,
+    keys: list[str],
+    last_loaded: dict[str, date],
+    settings: RotationSettings,
+    workers: int = 1,
+) -> Fetched:
+    """Fetch each key from its last loaded date minus the overlap (or from the start date)."""
+    return next(fetch_batches(fetch, [list(keys)], last_loaded, settings, workers))
+
+
+def ignored_files(source: Source, ingest: Ingest, members: list[str] = ()) -> dict[str, str]:
     """Files of the files source's folder that name no known key: reported, never loaded."""
     if not isinstance(source, FilesSource):
         return {}
@@ -128,36 +211,181 @@ def ignored_files(source: Source, ingest: Ingest) -> dict[str, str]:
     folders = {ingest.folder, ""} if ingest.folder == "prices" else {ingest.folder}
     return {
         f: unknown_file_message(f)
-        for f in source.unknown_files()
+        for f in source.unknown_files(members)
         if f.rpartition("/")[0] in folders
     }
 
 
-def _metadata(result: warehouse.LoadResult, frame: pd.DataFrame, full_refresh: bool) -> dict:
+def _listed(keys: list[str]) -> str:
+    more = len(keys) - LISTED
+    return ", ".join(keys[:LISTED]) + (f" ... and {more} more" if more > 0 else "")
+
+
+def _metadata(results: list[warehouse.LoadResult], frame: pd.DataFrame, full_refresh: bool) -> dict:
+    """The first load (the keys) in detail; member batches after it are summed in."""
+    first = results[0]
     preview = frame.sort_values("date").tail(5) if len(frame) else frame
+    dates = [d for r in results for d in (r.min_date, r.max_date) if d is not None]
+
+    def total(name: str) -> int:
+        return sum(getattr(r, name) for r in results)
+
     return {
-        "table": result.table,
-        "dagster/row_count": result.rows_received,
-        "rows_inserted": result.rows_inserted,
-        "rows_updated": result.rows_updated,
-        "rows_unchanged": result.rows_unchanged,
-        "rows_quarantined": result.rows_quarantined,
-        "min_date": str(result.min_date),
-        "max_date": str(result.max_date),
-        "keys_loaded": ", ".join(result.keys),
+        "table": first.table,
+        "dagster/row_count": total("rows_received"),
+        "rows_inserted": total("rows_inserted"),
+        "rows_updated": total("rows_updated"),
+        "rows_unchanged": total("rows_unchanged"),
+        "rows_quarantined": total("rows_quarantined"),
+        "rows_deleted": total("rows_deleted"),
+        "min_date": str(min(dates)) if dates else "None",
+        "max_date": str(max(dates)) if dates else "None",
+        "keys_loaded": _listed(first.keys),
+        "loads": len(results),
         "full_refresh": full_refresh,
-        "load_id": result.load_id,
+        "load_id": first.load_id,
         "preview": MetadataValue.md(preview.to_markdown(index=False)),
     }
 
 
 def _bullets(messages: dict[str, str]) -> MetadataValue:
-    return MetadataValue.md("\n".join(f"- {m}" for m in messages.values()) or "none")
+    lines = [f"- {m}" for m in messages.values()]
+    if len(lines) > 4 * LISTED:
+        lines = [*lines[: 4 * LISTED], f"- ... and {len(lines) - 4 * LISTED} more"]
+    return MetadataValue.md("\n".join(lines) or "none")
+
+
+@dataclass
+class Members:
+    """What happened to the members of the latest holdings in one prices load."""
+
+    symbols: list[str]  # every member of the latest holdings (not an instrument)
+    current: list[str]  # already loaded to the instruments' latest date: not fetched
+    fetched: Fetched  # failed and not provided (frames are not kept)
+    loaded: int = 0  # members with rows in this run
+
+    def check(self) -> AssetCheckResult:
+        failed = sorted(self.fetched.failed)
+        n = len(self.symbols)
+        if failed:
+            description = (
+                f"{len(failed)} of {n} members failed: {_listed(failed)}; re-run to fetch only"
+                " the missing ones"
+            )
+        else:
+            description = f"all {n} members loaded or current ({len(self.current)} current)"
+        return AssetCheckResult(
+            check_name=MEMBERS_CHECK,
+            passed=not failed,
+            severity=AssetCheckSeverity.WARN,
+            description=description,
+            metadata={
+                "members": n,
+                "members_fetched": n - len(self.current),
+                "members_current": len(self.current),
+                "members_with_rows": self.loaded,
+                "failed": _bullets(self.fetched.failed),
+                "not_provided_by_source": _bullets(self.fetched.not_provided),
+            },
+        )
+
+
+def _upsert(
+    context: AssetExecutionContext,
+    con: DuckDBPyConnection,
+    table: str,
+    frames: list[pd.DataFrame],
+    source: Source,
+) -> tuple[warehouse.LoadResult, pd.DataFrame]:
+    """One load: the frames upserted in one transaction, with its row in raw.load_log."""
+    columns = list(warehouse.RAW_TABLES[table].columns)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    result = warehouse.upsert(con, table, frame, source=source.name, run_id=context.run.run_id)
+    context.log.info(
+        f"{result.table}: {result.rows_inserted} inserted, {result.rows_updated} updated,"
+        f" {result.rows_unchanged} unchanged, {result.rows_quarantined} quarantined"
+        + (f", {result.rows_deleted} deleted" if result.rows_deleted else "")
+        + f" ({result.min_date}..{result.max_date}; {len(result.keys)} key(s))"
+    )
+    return result, frame
+
+
+def _load_members(
+    context: AssetExecutionContext,
+    duckdb: DuckDBResource,
+    table: str,
+    source: Source,
+    instruments: list[str],
+    last_loaded: dict[str, date],
+    settings: RotationSettings,
+    full_refresh: bool,
+) -> tuple[Members, list[warehouse.LoadResult]]:
+    """Prices of the members of the latest holdings, in batches, each its own load."""
+    with duckdb.get_connection() as con:
+        known = set(instruments)
+        symbols = [s for s in warehouse.latest_members(con) if s not in known]
+        latest = warehouse.latest_date(con, table, instruments) if symbols else None
+    skip = getattr(source, "skip_current", True) and not full_refresh
+    current = (
+        []
+        if not skip or latest is None
+        else [s for s in symbols if s in last_loaded and last_loaded[s] >= latest]
+    )
+    skipped = set(current)
+    todo = [s for s in symbols if s not in skipped]
+    members = Members(symbols, current, Fetched())
+    if not symbols:
+        return members, []
+    size = max(1, settings.batch_symbols)
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    context.log.info(
+        f"{len(symbols)} members in the latest holdings: {len(current)} current (loaded to"
+        f" {latest}), {len(todo)} to fetch in {len(batches)} batch(es) of up to {size}"
+    )
+    fetch = INGESTS[table].fetch(source)
+    workers = max(1, int(getattr(source, "concurrency", 1) or 1))
+    results = []
+    with duckdb.get_connection() as con:  # one connection for every batch
+        for number, fetched in enumerate(
+            fetch_batches(fetch, batches, last_loaded, settings, workers), start=1
+        ):
+            members.fetched.add(fetched)
+            for message in fetched.failed.values():
+                context.log.error(message)
+            if fetched.frames:
+                result, _ = _upsert(context, con, table, fetched.frames, source)
+                results.append(result)
+                members.loaded += len(result.keys)
+            context.log.info(f"members: batch {number} of {len(batches)} committed")
+    if members.fetched.not_provided:
+        context.log.warning(
+            f"{len(members.fetched.not_provided)} member(s) not provided by the {source.name}"
+            f" source: {_listed(sorted(members.fetched.not_provided))} (check {MEMBERS_CHECK})"
+        )
+    return members, results
 
 
 def _ingest_asset(table: str) -> AssetsDefinition:
     ingest = INGESTS[table]
     key = ["raw", table]
+    checks = [
+        AssetCheckSpec(
+            COMPLETE_CHECK,
+            asset=key,
+            blocking=True,
+            description="Every requested symbol, series or fund was fetched and loaded.",
+        )
+    ]
+    if ingest.members:
+        checks.append(
+            AssetCheckSpec(
+                MEMBERS_CHECK,
+                asset=key,
+                blocking=False,
+                description="Every member of the latest holdings of each fund was fetched and"
+                " loaded (or is current). A warning: a re-run fetches only the missing ones.",
+            )
+        )
 
     @asset(
         key=key,
@@ -165,14 +393,8 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         kinds={"duckdb"},
         description=ingest.description,
         freshness_policy=ingest.freshness,
-        check_specs=[
-            AssetCheckSpec(
-                COMPLETE_CHECK,
-                asset=key,
-                blocking=True,
-                description="Every requested symbol or series was fetched and loaded.",
-            )
-        ],
+        deps=[["raw", d] for d in ingest.deps],
+        check_specs=checks,
     )
     def _load(
         context: AssetExecutionContext,
@@ -182,41 +404,46 @@ def _ingest_asset(table: str) -> AssetsDefinition:
     ) -> MaterializeResult:
         source = settings.client()
         full_refresh = config.full_refresh or settings.full_refresh
+        keys = ingest.keys(source)
         with duckdb.get_connection() as con:
             last_loaded = {} if full_refresh else warehouse.last_dates(con, table)
-        fetched = fetch_keys(ingest.fetch(source), ingest.keys(), last_loaded, settings)
+        workers = max(1, int(getattr(source, "concurrency", 1) or 1))
+        fetched = fetch_keys(ingest.fetch(source), keys, last_loaded, settings, workers)
         for message in fetched.failed.values():
             context.log.error(message)
-        ignored = ignored_files(source, ingest)
+        with duckdb.get_connection() as con:
+            result, frame = _upsert(context, con, table, fetched.frames, source)
+        results = [result]
+        check_results = []
+        members = None
+        if ingest.members:
+            members, loads = _load_members(
+                context, duckdb, table, source, keys, last_loaded, settings, full_refresh
+            )
+            results += loads
+        ignored = ignored_files(source, ingest, members.symbols if members else [])
         for message in [*fetched.not_provided.values(), *ignored.values()]:
             context.log.warning(message)
-        columns = list(warehouse.RAW_TABLES[table].columns)
-        frame = pd.concat(fetched.frames) if fetched.frames else pd.DataFrame(columns=columns)
-        with duckdb.get_connection() as con:
-            result = warehouse.upsert(
-                con, table, frame, source=source.name, run_id=context.run.run_id
-            )
-        context.log.info(
-            f"{result.table}: {result.rows_inserted} inserted, {result.rows_updated} updated,"
-            f" {result.rows_unchanged} unchanged, {result.rows_quarantined} quarantined"
-            f" ({result.min_date}..{result.max_date})"
-        )
         failed = sorted(fetched.failed)
-        return MaterializeResult(
-            metadata=_metadata(result, frame, full_refresh),
-            check_results=[
-                AssetCheckResult(
-                    check_name=COMPLETE_CHECK,
-                    passed=not failed,
-                    description=f"failed: {', '.join(failed)}" if failed else "all keys loaded",
-                    metadata={
-                        "failed": _bullets(fetched.failed),
-                        "not_provided_by_source": _bullets(fetched.not_provided),
-                        "files_ignored": _bullets(ignored),
-                    },
-                )
-            ],
+        check_results.append(
+            AssetCheckResult(
+                check_name=COMPLETE_CHECK,
+                passed=not failed,
+                description=f"failed: {', '.join(failed)}" if failed else "all keys loaded",
+                metadata={
+                    "failed": _bullets(fetched.failed),
+                    "not_provided_by_source": _bullets(fetched.not_provided),
+                    "files_ignored": _bullets(ignored),
+                },
+            )
         )
+        metadata = _metadata(results, frame, full_refresh)
+        if members is not None:
+            check_results.append(members.check())
+            metadata["members"] = len(members.symbols)
+            metadata["members_current"] = len(members.current)
+            metadata["members_with_rows"] = members.loaded
+        return MaterializeResult(metadata=metadata, check_results=check_results)
 
     return _load
 

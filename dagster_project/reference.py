@@ -40,5 +40,11 @@ def symbols(kind: str | None = None) -> list[str]:
     return frame["symbol"].tolist()
 
 
+def holdings_funds() -> list[str]:
+    """ETFs whose holdings the files and live sources read: the iShares funds of the seed."""
+    frame = instruments()
+    return frame.loc[(frame["kind"] == "etf") & (frame["issuer"] == "ishares"), "symbol"].tolist()
+
+
 def series_ids() -> list[str]:
     return macro_series()["series_id"].tolist()

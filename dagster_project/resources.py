@@ -30,8 +30,10 @@ class RotationSettings(ConfigurableResource):
     start_date: str = "1995-01-01"
     sample_seed: int = 42
     sample_end: str = "2026-06-30"
+    sample_members: int = 100  # members of each sample index (^GSPC, ^RUT)
     overlap_days: int = 10  # incremental loads refetch this many days before the last loaded
     full_refresh: bool = False
+    batch_symbols: int = 250  # member prices are committed every this many symbols
     # the live providers: base URLs (tests point them at 127.0.0.1), keys, HTTP behaviour
     fred_graph_url: str = "https://fred.stlouisfed.org"
     fred_api_url: str = "https://api.stlouisfed.org"
@@ -44,6 +46,8 @@ class RotationSettings(ConfigurableResource):
     http_timeout: float = 30.0
     http_retries: int = 4
     http_backoff: float = 1.0
+    http_concurrency: int = 4  # requests in flight at once (symbols fetched in parallel)
+    http_rate: float = 2.0  # requests per second to each host (0: unbounded)
 
     @property
     def warehouse_path(self) -> str:
@@ -81,6 +85,8 @@ class RotationSettings(ConfigurableResource):
             "timeout": self.http_timeout,
             "retries": self.http_retries,
             "backoff": self.http_backoff,
+            "concurrency": self.http_concurrency,
+            "rate": self.http_rate or None,
         }
 
 
@@ -94,6 +100,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
         "start_date": "ROTATION_START_DATE",
         "sample_seed": "ROTATION_SAMPLE_SEED",
         "sample_end": "ROTATION_SAMPLE_END",
+        "sample_members": "ROTATION_SAMPLE_MEMBERS",
+        "batch_symbols": "ROTATION_BATCH_SYMBOLS",
         "overlap_days": "ROTATION_OVERLAP_DAYS",
         "full_refresh": "ROTATION_FULL_REFRESH",
         "fred_graph_url": "ROTATION_FRED_URL",
@@ -104,6 +112,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
         "spdr_url": "ROTATION_SPDR_URL",
         "http_timeout": "ROTATION_HTTP_TIMEOUT",
         "http_retries": "ROTATION_HTTP_RETRIES",
+        "http_concurrency": "ROTATION_HTTP_CONCURRENCY",
+        "http_rate": "ROTATION_HTTP_RATE",
     }
     settings = {field: env[var] for field, var in names.items() if env.get(var)}
     # keys stay environment variables: Dagster shows their names, never their values

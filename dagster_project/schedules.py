@@ -37,8 +37,9 @@ schedules = [
     ),
     _refresh(
         "valuation_refresh",
-        ["valuations"],
+        ["valuations", "constituents"],
         "0 7 2 * *",
-        "The 2nd of each month at 07:00 New York time, once month-end valuations exist.",
+        "The 2nd of each month at 07:00 New York time, once month-end valuations and holdings"
+        " exist: valuations, constituents (and their members' prices) and the marts that use them.",
     ),
 ]

@@ -4,6 +4,10 @@ Every raw table has a key; a load is an upsert on that key inside one transactio
 its row in ``raw.load_log`` and the rows it quarantined. Re-running a load with the same data
 changes nothing (not even ``loaded_at``); a load that fails leaves every table exactly as it was.
 
+A table with a *snapshot* grain (``raw.constituents``: one snapshot per fund and date) is
+loaded snapshot by snapshot: a load replaces each (fund, date) it carries, so a member that left
+the fund is deleted from that date's snapshot (counted as ``rows_deleted``) rather than kept.
+
 Rows the warehouse cannot use (a value that is not a number, a price that is zero or negative, a
 required value missing) go to ``raw.quarantine`` with the reason, and are counted in the load
 log. Structural problems fail the whole load: a missing column, a null key, or two rows with the
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 
@@ -30,6 +35,7 @@ class RawTable:
     values: dict[str, str]
     required: tuple[str, ...] = ()  # value columns that may not be null
     positive: tuple[str, ...] = ()  # value columns that must be > 0 where present
+    snapshot: tuple[str, ...] = ()  # key columns of a whole snapshot, replaced on each load
 
     @property
     def qualified(self) -> str:
@@ -72,7 +78,16 @@ VALUATIONS = RawTable(
     values={"value": "DOUBLE"},
     required=("value",),
 )
-RAW_TABLES = {t.name: t for t in (PRICES, ETF_SHARES, MACRO_OBSERVATIONS, VALUATIONS)}
+# Members of a fund (iShares holdings) or of an index (the sample's cross-section) on a date.
+CONSTITUENTS = RawTable(
+    "constituents",
+    key={"fund": "VARCHAR", "date": "DATE", "symbol": "VARCHAR"},
+    values={"name": "VARCHAR", "sector": "VARCHAR", "weight": "DOUBLE", "shares": "DOUBLE"},
+    required=("weight",),  # a fraction of the fund's assets (0.0081 for 0.81%)
+    positive=("shares",),
+    snapshot=("fund", "date"),  # a load replaces the holdings of each fund and date it carries
+)
+RAW_TABLES = {t.name: t for t in (PRICES, ETF_SHARES, MACRO_OBSERVATIONS, VALUATIONS, CONSTITUENTS)}
 
 LOAD_LOG_DDL = """
 create table if not exists raw.load_log (
@@ -89,9 +104,14 @@ create table if not exists raw.load_log (
     rows_quarantined bigint not null,
     min_date date,
     max_date date,
-    keys varchar[]
+    keys varchar[],
+    rows_deleted bigint default 0
 )
 """
+# warehouses created before rows_deleted existed get the column (0 for their old loads)
+LOAD_LOG_MIGRATIONS = (
+    "alter table raw.load_log add column if not exists rows_deleted bigint default 0",
+)
 
 QUARANTINE_DDL = """
 create table if not exists raw.quarantine (
@@ -118,6 +138,7 @@ class LoadResult:
     min_date: object
     max_date: object
     keys: list[str]
+    rows_deleted: int = 0  # members dropped from a snapshot the load replaced
 
 
 def _table_ddl(table: RawTable) -> str:
@@ -136,6 +157,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for table in RAW_TABLES.values():
         con.execute(_table_ddl(table))
     con.execute(LOAD_LOG_DDL)
+    for migration in LOAD_LOG_MIGRATIONS:
+        con.execute(migration)
     con.execute(QUARANTINE_DDL)
 
 
@@ -175,6 +198,30 @@ def last_dates(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, obj
     return dict(rows)
 
 
+def latest_members(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every symbol in the latest holdings snapshot of each fund in ``raw.constituents``."""
+    ensure_schema(con)
+    rows = con.execute(
+        """
+        select distinct symbol from raw.constituents c
+        where date = (select max(date) from raw.constituents d where d.fund = c.fund)
+        order by symbol
+        """
+    ).fetchall()
+    return [symbol for (symbol,) in rows]
+
+
+def latest_date(con: duckdb.DuckDBPyConnection, table_name: str, keys: list[str]) -> object:
+    """The latest date loaded for any of ``keys`` in ``raw.<table_name>`` (None if none)."""
+    ensure_schema(con)
+    table = RAW_TABLES[table_name]
+    key = next(iter(table.key))
+    ((latest,),) = con.execute(
+        f"select max(date) from {table.qualified} where {key} in (select unnest(?))", [keys]
+    ).fetchall()
+    return latest
+
+
 def _conform(table: RawTable, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split ``frame`` into the contract's usable rows and the quarantined ones (``reason``)."""
     absent = [c for c in (*table.key, *table.required) if c not in frame.columns]
@@ -191,26 +238,28 @@ def _conform(table: RawTable, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         )
 
     rows = given.copy()
-    reasons = pd.Series("", index=given.index)
+    problems: list[tuple[str, np.ndarray]] = []  # (reason, rows it applies to), in order
+    flagged = np.zeros(len(given), dtype=bool)
     for col, dtype in table.values.items():
         if dtype in ("DOUBLE", "BIGINT"):
             rows[col] = pd.to_numeric(given[col], errors="coerce")
-            reasons[given[col].notna() & rows[col].isna()] += f"{col} is not a number; "
-    for col in table.required:
-        reasons[rows[col].isna() & (reasons == "")] += f"{col} is missing; "
+            problems.append(
+                (f"{col} is not a number", (given[col].notna() & rows[col].isna()).to_numpy())
+            )
+            flagged |= problems[-1][1]
+    for col in table.required:  # missing, unless already unusable for another reason
+        problems.append((f"{col} is missing", rows[col].isna().to_numpy() & ~flagged))
+        flagged |= problems[-1][1]
     for col in table.positive:
-        reasons[rows[col].le(0)] += f"{col} <= 0; "
-    usable = reasons == ""
-    rejected = given[~usable].assign(reason=reasons[~usable].str.removesuffix("; "))
-    rows = rows[usable].drop_duplicates()
-
-    dupes = rows.duplicated(subset=key, keep=False)
-    if dupes.any():
-        sample = rows.loc[dupes, key].head(4).to_dict("records")
-        raise ValueError(
-            f"{table.qualified}: {int(dupes.sum())} rows share a key but differ: {sample}"
-        )
-    return rows, rejected
+        problems.append((f"{col} <= 0", rows[col].le(0).to_numpy()))
+        flagged |= problems[-1][1]
+    bad = np.flatnonzero(flagged)
+    reasons = [
+        "; ".join(reason for reason, rows_hit in problems if rows_hit[i]) for i in bad.tolist()
+    ]
+    rejected = given.iloc[bad].assign(reason=reasons)
+    # exact duplicates collapse and conflicting ones fail, in SQL (see upsert)
+    return rows[~flagged], rejected
 
 
 def _quarantine_frame(table: RawTable, rejected: pd.DataFrame, load_id: str) -> pd.DataFrame:
@@ -229,6 +278,19 @@ def _quarantine_frame(table: RawTable, rejected: pd.DataFrame, load_id: str) -> 
             ],
         }
     )
+
+
+def _refuse_conflicts(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
+    """Raise if two different incoming rows (exact duplicates are gone) share a key."""
+    key = ", ".join(table.key)
+    clashes = con.execute(
+        f"with keyed as (select {key}, count(*) over (partition by {key}) as n from incoming)"
+        f" select {key}, count(*) over () from keyed where n > 1 order by {key} limit 4"
+    ).df()
+    if len(clashes):
+        total = int(clashes.iloc[0, -1])
+        sample = clashes[list(table.key)].to_dict("records")
+        raise ValueError(f"{table.qualified}: {total} rows share a key but differ: {sample}")
 
 
 def upsert(
@@ -262,27 +324,46 @@ def upsert(
     con.execute("begin transaction")
     try:
         con.register("incoming_frame", rows)
-        con.execute(f"create or replace temp table incoming as select {casts} from incoming_frame")
-        con.unregister("incoming_frame")
-        ((inserted, updated),) = con.execute(
-            f"""
-            select
-                count(*) filter (where t.{key_cols[0]} is null),
-                count(*) filter (where t.{key_cols[0]} is not null and ({differs("t", "s")}))
-            from incoming s left join {table.qualified} t on {key_match}
-            """
-        ).fetchall()
         con.execute(
+            f"create or replace temp table incoming as select distinct {casts} from incoming_frame"
+        )
+        con.unregister("incoming_frame")
+        _refuse_conflicts(con, table)
+        ((usable,),) = con.execute("select count(*) from incoming").fetchall()
+        first = key_cols[0]
+        ((known,),) = con.execute(  # a first load of these symbols: nothing to compare
+            f"select count(*) from {table.qualified}"
+            f" where {first} in (select distinct {first} from incoming)"
+        ).fetchall()
+        updated = 0
+        if known:  # existing keys whose values differ are updated, then new keys inserted
+            ((updated,),) = con.execute(
+                f"""
+                update {table.qualified} t set
+                    {", ".join(f"{c} = s.{c}" for c in value_cols)}, source = ?, loaded_at = ?
+                from incoming s
+                where {key_match} and ({differs("t", "s")})
+                """,
+                [source, started_at],
+            ).fetchall()
+        new_only = f"anti join {table.qualified} t on {key_match}" if known else ""
+        ((inserted,),) = con.execute(
             f"""
             insert into {table.qualified} ({", ".join(table.columns)}, source, loaded_at)
-            select s.*, ?, ? from incoming s
-            on conflict ({", ".join(key_cols)}) do update set
-                {", ".join(f"{c} = excluded.{c}" for c in value_cols)},
-                source = excluded.source, loaded_at = excluded.loaded_at
-            where {differs(table.name, "excluded")}
+            select s.*, ?, ? from incoming s {new_only}
             """,
             [source, started_at],
-        )
+        ).fetchall()
+        deleted = 0
+        if table.snapshot:  # members missing from a snapshot it carries leave that snapshot
+            part = " and ".join(f"t.{c} = p.{c}" for c in table.snapshot)
+            ((deleted,),) = con.execute(
+                f"""
+                delete from {table.qualified} t
+                using (select distinct {", ".join(table.snapshot)} from incoming) p
+                where {part} and not exists (select 1 from incoming s where {key_match})
+                """
+            ).fetchall()
         ((min_date, max_date, keys),) = con.execute(
             f"select min(date), max(date), list(distinct {key_cols[0]} order by {key_cols[0]})"
             " from incoming"
@@ -302,14 +383,18 @@ def upsert(
             rows_received=len(frame),
             rows_inserted=inserted,
             rows_updated=updated,
-            rows_unchanged=len(rows) - inserted - updated,
+            rows_unchanged=usable - inserted - updated,
             rows_quarantined=len(rejected),
             min_date=min_date,
             max_date=max_date,
             keys=keys or [],
+            rows_deleted=deleted,
         )
         con.execute(
-            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw.load_log (load_id, table_name, source, run_id, started_at,"
+            " finished_at, rows_received, rows_inserted, rows_updated, rows_unchanged,"
+            " rows_quarantined, min_date, max_date, keys, rows_deleted)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load_id,
                 result.table,
@@ -325,6 +410,7 @@ def upsert(
                 min_date,
                 max_date,
                 result.keys,
+                result.rows_deleted,
             ],
         )
         con.execute("commit")

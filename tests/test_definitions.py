@@ -66,4 +66,7 @@ def test_each_source_refreshes_on_its_own_schedule():
     assert {"raw/prices", "raw/etf_shares", "marts/fct_rotation_daily"} <= keys
     assert "raw/macro_observations" not in keys
     valuation = by_name["valuation_refresh"].job.selection.resolve(graph)
-    assert "marts/fct_valuation_monthly" in {k.to_user_string() for k in valuation}
+    valuation_keys = {k.to_user_string() for k in valuation}
+    assert {"raw/constituents", "marts/fct_valuation_monthly", "marts/fct_breadth_daily"} <= (
+        valuation_keys
+    )

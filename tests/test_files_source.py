@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from holdings_csv import LARGE_STOCKS, SMALL_ROWS, SMALL_STOCKS, holdings_csv
 
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import FetchError, NotProvided
 from dagster_project.sources.files import FilesSource, unknown_file_message
 
 PRICE_COLUMNS = ["symbol", "date", "open", "high", "low", "close", "adj_close", "volume"]
@@ -420,6 +421,10 @@ def test_valuations_conflict_is_per_metric(tmp_path):
 
 def test_unknown_files(tmp_path):
     for name in [
+        "holdings/IWM_holdings.csv",
+        "holdings/IJR_holdings_20260529.csv",
+        "holdings/IJH_holdings.csv",
+        "holdings/notes.txt",
         "prices/IWM.csv",
         "prices/^RUT.csv",
         "prices/FOO.csv",
@@ -439,6 +444,8 @@ def test_unknown_files(tmp_path):
     assert _source(tmp_path).unknown_files() == [
         "IWM.csv",
         "etf_shares/UNRATE.csv",
+        "holdings/IJH_holdings.csv",
+        "holdings/notes.txt",
         "macro/IWM.csv",
         "price",
         "prices/FOO.csv",
@@ -449,9 +456,136 @@ def test_unknown_files(tmp_path):
 
 def test_unknown_file_messages():
     assert unknown_file_message("prices/FOO.csv") == (
-        "prices/FOO.csv: FOO is not in dbt_models/seeds/instruments.csv;"
-        " add it there or remove the file"
+        "prices/FOO.csv: FOO is not in dbt_models/seeds/instruments.csv nor in the latest"
+        " holdings of a fund (raw.constituents); add it there or remove the file"
     )
     assert "dbt_models/seeds/macro_series.csv" in unknown_file_message("macro/FOO.csv")
     assert "not a .csv file" in unknown_file_message("prices/IWM.xlsx")
     assert "not one of the folders" in unknown_file_message("price")
+    assert unknown_file_message("holdings/IJH_holdings.csv") == (
+        "holdings/IJH_holdings.csv: not <FUND>_holdings*.csv for an iShares fund of"
+        " dbt_models/seeds/instruments.csv (IVV, IWM, IJR); rename or remove it"
+    )
+
+
+def test_prices_of_fund_members_are_known_files(tmp_path):
+    for name in ("prices/ACME.csv", "prices/ZZZ.csv"):
+        _drop(tmp_path, name, ["date,close"])
+    assert _source(tmp_path).unknown_files(["ACME"]) == ["prices/ZZZ.csv"]
+    assert _source(tmp_path).unknown_files() == ["prices/ACME.csv", "prices/ZZZ.csv"]
+
+
+# --- holdings (iShares holdings CSVs as downloaded) ----------------------------------------------
+
+HOLDING_COLUMNS = ["fund", "date", "symbol", "name", "sector", "weight", "shares"]
+
+
+def _holdings(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "holdings" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _expected(fund: str, day: str, stocks: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [(fund, pd.Timestamp(day), s, *stocks[s]) for s in sorted(stocks)], columns=HOLDING_COLUMNS
+    )
+    return frame.astype({"date": "datetime64[ns]"})
+
+
+def test_funds_are_the_ishares_funds_of_the_seed(tmp_path):
+    assert _source(tmp_path).funds() == ["IVV", "IWM", "IJR"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_holdings_file_keeps_the_stocks(tmp_path, newline):
+    """BOM, preamble, quoted thousands, cash/futures/money-market/collateral rows, a swap that
+    repeats a ticker, a warrant without a ticker, an unlisted remnant, '-' weights, footer."""
+    _holdings(tmp_path, "IJR_holdings.csv", holdings_csv(newline=newline))
+    frame = _all(_source(tmp_path), "constituents", "IJR")
+    pd.testing.assert_frame_equal(frame, _expected("IJR", "2026-06-19", SMALL_STOCKS))
+
+
+def test_holdings_file_with_the_weight_percent_layout(tmp_path):
+    _holdings(tmp_path, "IVV_holdings.csv", holdings_csv("May 29, 2026", layout="large"))
+    frame = _all(_source(tmp_path), "constituents", "IVV")
+    pd.testing.assert_frame_equal(frame, _expected("IVV", "2026-05-29", LARGE_STOCKS))
+
+
+def test_several_dates_per_fund_the_date_from_the_preamble(tmp_path):
+    may = [r.replace('"60.00","60.00"', '"55.00","55.00"') for r in SMALL_ROWS]
+    _holdings(tmp_path, "IJR_holdings.csv", holdings_csv("Jun 19, 2026"))
+    _holdings(tmp_path, "IJR_holdings_20260101.csv", holdings_csv("May 29, 2026", rows=may))
+    _holdings(tmp_path, "IJR_holdings (1).csv", holdings_csv("Jun 19, 2026"))  # the same again
+    frame = _all(_source(tmp_path), "constituents", "IJR")
+    assert _days(frame.drop_duplicates("date")) == ["2026-05-29", "2026-06-19"]
+    assert frame.loc[frame["symbol"] == "ACME", "weight"].tolist() == [0.55, 0.60]
+    june = _source(tmp_path).constituents("IJR", date(2026, 6, 1), date(2026, 6, 30))
+    assert _days(june.drop_duplicates("date")) == ["2026-06-19"]
+
+
+def test_two_files_of_one_date_that_differ_name_both(tmp_path):
+    other = [r.replace('"60.00","60.00"', '"55.00","55.00"') for r in SMALL_ROWS]
+    first = _holdings(tmp_path, "IJR_holdings.csv", holdings_csv())
+    second = _holdings(tmp_path, "IJR_holdings_copy.csv", holdings_csv(rows=other))
+    with pytest.raises(FetchError, match="two holdings files of 2026-06-19") as error:
+        _all(_source(tmp_path), "constituents", "IJR")
+    assert str(first) in str(error.value) and str(second) in str(error.value)
+
+
+def test_no_holdings_file_is_not_provided(tmp_path):
+    _holdings(tmp_path, "IWM_holdings.csv", holdings_csv())
+    with pytest.raises(NotProvided, match="no file holdings/IJR_holdings.csv"):
+        _all(_source(tmp_path), "constituents", "IJR")
+    _holdings(tmp_path, "IJRX_holdings.csv", holdings_csv())  # another fund's name
+    with pytest.raises(NotProvided):
+        _all(_source(tmp_path), "constituents", "IJR")
+
+
+def _cut(text: str, marker: str) -> str:
+    return text[: text.index(marker)]
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("Ticker,Name\nACME,ACME WIDGETS INC\n", "no blank line after the preamble"),
+        (holdings_csv().replace("Fund Holdings as of", "Holdings on"), "no 'Fund Holdings as of'"),
+        (holdings_csv("19/06/2026"), "unreadable as-of date '19/06/2026'"),
+        (_cut(holdings_csv(), '"USD","USD CASH"'), "ends inside the holdings table"),
+        (_cut(holdings_csv(), "BLUEBIRD"), "truncated"),
+        (holdings_csv().replace("Market Weight,", "Weight,"), "no 'Market Weight' or"),
+        (holdings_csv().replace("Asset Class,", "Class,"), "no Asset Class column"),
+        (holdings_csv().replace('"10,000.00"', '"ten"'), "Quantity 'ten' is not a number"),
+        (holdings_csv(rows=SMALL_ROWS[1:2]), "no equity holdings"),
+    ],
+    ids=[
+        "not a holdings file",
+        "no as-of line",
+        "unreadable date",
+        "cut after the table",
+        "cut mid-row",
+        "no weight column",
+        "no asset class column",
+        "a quantity in words",
+        "no stocks",
+    ],
+)
+def test_a_bad_holdings_file_is_named(tmp_path, text, problem):
+    path = _holdings(tmp_path, "IJR_holdings.csv", text)
+    with pytest.raises(FetchError, match=problem) as error:
+        _all(_source(tmp_path), "constituents", "IJR")
+    assert error.value.key == "IJR" and error.value.where == str(path)
+
+
+def test_a_holdings_file_that_is_not_utf8_is_named(tmp_path):
+    path = _holdings(
+        tmp_path,
+        "IJR_holdings.csv",
+        holdings_csv().lstrip("\ufeff").replace("ACME", "ÄCME"),
+        "latin-1",
+    )
+    with pytest.raises(FetchError, match="not a UTF-8 text file") as error:
+        _all(_source(tmp_path), "constituents", "IJR")
+    assert error.value.where == str(path)

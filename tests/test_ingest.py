@@ -6,8 +6,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from dagster import materialize
+from dagster import AssetKey, materialize
+from holdings_csv import holdings_csv
 
+from dagster_project import quality
 from dagster_project.ingest import fetch_keys, ingest_assets
 from dagster_project.resources import RotationSettings, build_resources
 from dagster_project.sources import FetchError, NotProvided
@@ -64,6 +66,12 @@ def load_prices(settings: RotationSettings, **config):
     )
 
 
+def completeness(result, name: str = "all_keys_loaded"):
+    """The evaluation of one asset check of a run (raw/prices has two)."""
+    (check,) = [c for c in result.get_asset_check_evaluations() if c.check_name == name]
+    return check
+
+
 def last_load(settings: RotationSettings) -> dict:
     with duckdb.connect(settings.warehouse_path, read_only=True) as con:
         return (
@@ -100,7 +108,7 @@ def test_files_load_quarantines_bad_cells_and_reports_missing_and_unknown_files(
     meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
     assert (meta["rows_inserted"], meta["rows_quarantined"]) == (3, 1)  # ^RUT's "n/a"
     assert meta["keys_loaded"] == "IWM, ^RUT"
-    (check,) = result.get_asset_check_evaluations()
+    check = completeness(result)
     assert check.passed
     assert "prices/QQQ.csv: QQQ is not in dbt_models/seeds/instruments.csv" in (
         check.metadata["files_ignored"].value
@@ -135,7 +143,7 @@ def test_conflicting_duplicate_dates_fail_the_file_and_change_nothing(files_sett
     )
     result = load_prices(files_settings, full_refresh=True)
     assert not result.success
-    (check,) = result.get_asset_check_evaluations()
+    check = completeness(result)
     assert check.description == "failed: IWM"
     assert (
         "IWM.csv" in check.metadata["failed"].value
@@ -144,3 +152,132 @@ def test_conflicting_duplicate_dates_fail_the_file_and_change_nothing(files_sett
     with duckdb.connect(files_settings.warehouse_path, read_only=True) as con:
         after = con.execute("select * from raw.prices order by all").df()
     pd.testing.assert_frame_equal(after, before)
+
+
+# --- constituents and member prices ---------------------------------------------------------------
+
+
+def by_key(key: str):
+    return next(a for a in ingest_assets if a.key.to_user_string() == key)
+
+
+def materialization(result, node: str) -> dict:
+    (event,) = result.asset_materializations_for_node(node)
+    return {k: getattr(v, "value", v) for k, v in event.metadata.items()}
+
+
+def test_prices_depend_on_constituents_and_warn_on_members():
+    prices = by_key("raw/prices")
+    assert AssetKey(["raw", "constituents"]) in prices.asset_deps[AssetKey(["raw", "prices"])]
+    specs = {spec.name: spec for spec in prices.check_specs}
+    assert specs["all_keys_loaded"].blocking and not specs["all_members_loaded"].blocking
+    assert [s.name for s in by_key("raw/constituents").check_specs] == ["all_keys_loaded"]
+
+
+@pytest.fixture
+def sample_settings(tmp_path) -> RotationSettings:
+    return RotationSettings(
+        warehouse=str(tmp_path / "w.duckdb"), sample_members=20, batch_symbols=15
+    )
+
+
+def query(settings: RotationSettings, sql: str) -> pd.DataFrame:
+    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+        return con.sql(sql).df()
+
+
+def test_sample_constituents_and_member_prices_load(sample_settings):
+    both = [by_key("raw/constituents"), by_key("raw/prices")]
+    result = materialize(both, resources=build_resources(sample_settings))
+    assert result.success
+    held = query(sample_settings, "select * from raw.constituents")
+    assert held.groupby("fund")["symbol"].nunique().to_dict() == {"^GSPC": 20, "^RUT": 20}
+    assert held["date"].nunique() == 378  # month-ends from January 1995 to June 2026
+    assert (held["source"] == "sample").all()
+    prices = query(sample_settings, "select symbol, count(*) n from raw.prices group by 1")
+    rows = prices.set_index("symbol")["n"]
+    assert rows["L0020"] == rows["S0001"] == rows["^GSPC"]
+    assert len(rows) == 7 + 40
+    loads = query(
+        sample_settings,
+        "select len(keys) n from raw.load_log where table_name = 'raw.prices' order by started_at",
+    )
+    assert loads["n"].tolist() == [7, 15, 15, 10]  # instruments, then members in batches of 15
+    meta = materialization(result, "raw__prices")
+    assert (meta["members"], meta["members_current"], meta["loads"]) == (40, 0, 4)
+    assert meta["dagster/row_count"] == rows.sum()
+    # the raw suites pass on what was loaded
+    for suite, table in (("raw_constituents", held), ("raw_prices", None)):
+        frame = table if table is not None else query(sample_settings, "select * from raw.prices")
+        assert [o.describe() for o in quality.validate(frame, suite) if not o.success] == []
+
+    again = materialize(both, resources=build_resources(sample_settings))
+    meta = materialization(again, "raw__prices")
+    assert (meta["members_current"], meta["rows_inserted"], meta["loads"]) == (40, 0, 1)
+    assert materialization(again, "raw__constituents")["rows_inserted"] == 0
+
+
+def test_fewer_sample_members_leave_the_latest_snapshot(sample_settings):
+    both = [by_key("raw/constituents"), by_key("raw/prices")]
+    assert materialize(both, resources=build_resources(sample_settings)).success
+    fewer = RotationSettings(warehouse=sample_settings.warehouse, sample_members=10)
+    result = materialize(both, resources=build_resources(fewer))
+    assert result.success
+    assert materialization(result, "raw__constituents")["rows_deleted"] == 20  # 10 per index
+    latest = query(
+        sample_settings,
+        "select fund, count(*) n, sum(weight) w from raw.constituents"
+        " where date = '2026-06-30' group by 1 order by 1",
+    )
+    assert latest["n"].tolist() == [10, 10]
+    assert latest["w"].round(12).tolist() == [1.0, 1.0]
+    assert materialization(result, "raw__prices")["members"] == 20
+
+
+def test_files_holdings_and_member_prices(tmp_path):
+    data = tmp_path / "drop"
+    write(data / "holdings" / "IWM_holdings.csv", holdings_csv("Jan 06, 2026"))
+    write(data / "holdings" / "IJH_holdings.csv", holdings_csv("Jan 06, 2026"))  # not a seed ETF
+    for symbol in ("IWM", "ACME", "BLUB"):  # no CRNK.csv
+        write(data / "prices" / f"{symbol}.csv", "Date,Close\n2026-01-05,10\n2026-01-06,11\n")
+    write(data / "prices" / "ZZZ.csv", "Date,Close\n2026-01-05,1\n")
+    settings = RotationSettings(
+        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
+        start_date="2026-01-01",
+    )  # fmt: skip
+    result = materialize(
+        [by_key("raw/constituents"), by_key("raw/prices")], resources=build_resources(settings)
+    )
+    assert result.success
+    held = query(settings, "select fund, symbol, weight, shares from raw.constituents order by 2")
+    assert held.to_dict("list") == {
+        "fund": ["IWM"] * 3,
+        "symbol": ["ACME", "BLUB", "CRNK"],
+        "weight": [0.6, 0.3, 0.05],
+        "shares": [10_000.0, 20_000.0, 1_000.0],
+    }
+    evaluations = {
+        (c.asset_key.to_user_string(), c.check_name): c
+        for c in result.get_asset_check_evaluations()
+    }
+    constituents = evaluations[("raw/constituents", "all_keys_loaded")]
+    assert constituents.passed  # IVV and IJR have no file: not provided, not failed
+    assert (
+        "no file holdings/IJR_holdings.csv" in constituents.metadata["not_provided_by_source"].value
+    )
+    assert "holdings/IJH_holdings.csv" in constituents.metadata["files_ignored"].value
+    members = evaluations[("raw/prices", "all_members_loaded")]
+    assert (
+        members.passed
+        and "no file prices/CRNK.csv" in members.metadata["not_provided_by_source"].value
+    )
+    ignored = evaluations[("raw/prices", "all_keys_loaded")].metadata["files_ignored"].value
+    assert "prices/ZZZ.csv" in ignored and "ACME" not in ignored
+    priced = query(settings, "select distinct symbol from raw.prices order by 1")
+    assert priced["symbol"].tolist() == ["ACME", "BLUB", "IWM"]
+
+    # a member's file edited in place is read again (files are never skipped as current)
+    write(data / "prices" / "ACME.csv", "Date,Close\n2026-01-05,10\n2026-01-06,11.5\n")
+    again = materialize([by_key("raw/prices")], resources=build_resources(settings))
+    assert materialization(again, "raw__prices")["rows_updated"] == 1
+    assert materialization(again, "raw__prices")["members_current"] == 0

@@ -156,5 +156,65 @@ def test_every_raw_contract_is_created_with_its_key(con):
         "etf_shares": ["symbol", "date"],
         "macro_observations": ["series_id", "date"],
         "valuations": ["symbol", "date", "metric"],
+        "constituents": ["fund", "date", "symbol"],
         "load_log": ["load_id"],
     }
+
+
+def holdings(day: str, weights: dict[str, float], fund: str = "IWM") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "fund": fund,
+            "date": pd.Timestamp(day),
+            "symbol": list(weights),
+            "name": [f"{s} INC" for s in weights],
+            "sector": "Industrials",
+            "weight": list(weights.values()),
+            "shares": 1000.0,
+        }
+    )
+
+
+def test_a_holdings_snapshot_is_replaced_as_a_whole(con):
+    warehouse.upsert(con, "constituents", holdings("2026-05-29", {"A": 0.5, "B": 0.5}), source="t")
+    warehouse.upsert(con, "constituents", holdings("2026-06-30", {"A": 0.6, "B": 0.4}), source="t")
+    warehouse.upsert(
+        con, "constituents", holdings("2026-06-30", {"A": 0.4}, fund="IJR"), source="t"
+    )
+    # B left IWM at the end of June; C joined
+    result = warehouse.upsert(
+        con, "constituents", holdings("2026-06-30", {"A": 0.7, "C": 0.3}), source="t"
+    )
+    assert (result.rows_inserted, result.rows_updated, result.rows_deleted) == (1, 1, 1)
+    rows = table(con, "raw.constituents")[["fund", "date", "symbol", "weight"]]
+    assert rows.astype({"date": str}).values.tolist() == [
+        ["IJR", "2026-06-30", "A", 0.4],  # another fund's snapshot of that date: untouched
+        ["IWM", "2026-05-29", "A", 0.5],  # another date: untouched
+        ["IWM", "2026-05-29", "B", 0.5],
+        ["IWM", "2026-06-30", "A", 0.7],
+        ["IWM", "2026-06-30", "C", 0.3],
+    ]
+    log = table(con, "raw.load_log").sort_values("started_at")
+    assert log["rows_deleted"].tolist() == [0, 0, 0, 1]
+    assert warehouse.latest_members(con) == ["A", "C"]
+
+
+def test_latest_date_of_some_keys(con):
+    warehouse.upsert(con, "prices", prices({"2024-01-02": 1.0, "2024-01-05": 2.0}), source="t")
+    warehouse.upsert(con, "prices", prices({"2024-01-09": 1.0}, symbol="SPY"), source="t")
+    assert str(warehouse.latest_date(con, "prices", ["IWM"])) == "2024-01-05"
+    assert str(warehouse.latest_date(con, "prices", ["IWM", "SPY"])) == "2024-01-09"
+    assert warehouse.latest_date(con, "prices", ["QQQ"]) is None
+
+
+def test_a_load_log_from_before_rows_deleted_gets_the_column(con):
+    con.execute("create schema raw")
+    old = warehouse.LOAD_LOG_DDL.replace(",\n    rows_deleted bigint default 0", "")
+    con.execute(old)
+    con.execute(
+        "insert into raw.load_log values ('old', 'raw.prices', 't', null, now(), now(),"
+        " 1, 1, 0, 0, 0, null, null, ['IWM'])"
+    )
+    warehouse.upsert(con, "prices", prices({"2024-01-02": 1.0}), source="t")
+    log = table(con, "raw.load_log").set_index("load_id")
+    assert log.loc["old", "rows_deleted"] == 0 and len(log) == 2

@@ -13,7 +13,9 @@ from dagster_project.sources.live import LiveSource
 from dagster_project.sources.sample import SampleSource
 
 SOURCES: dict[str, Callable[[Any], Source]] = {
-    "sample": lambda settings: SampleSource(seed=settings.sample_seed, end=settings.end),
+    "sample": lambda settings: SampleSource(
+        seed=settings.sample_seed, end=settings.end, members=settings.sample_members
+    ),
     "files": lambda settings: FilesSource(settings.data_dir),
     "live": lambda settings: LiveSource(**settings.live_options()),
 }

@@ -28,7 +28,7 @@ class NotProvided(FetchError):
 
 
 class Source(Protocol):
-    """A provider of the four raw contracts, one symbol or series at a time.
+    """A provider of the raw contracts, one symbol, series or fund at a time.
 
     Each method returns the rows of one key over ``start``..``end`` (inclusive) with the key and
     value columns of the matching ``warehouse.RawTable`` and a ``date`` column of dtype
@@ -36,6 +36,11 @@ class Source(Protocol):
     (a file's cell as written): the warehouse writer casts them and quarantines rows it cannot
     use. A source raises ``FetchError`` when a key cannot be delivered at all, ``NotProvided``
     when it never offers that key.
+
+    A source may say how many keys the loader should fetch at once (``concurrency``, default 1:
+    the live source's HTTP client bounds its requests in flight to it), and whether a fund
+    member already loaded up to the instruments' latest date may be skipped (``skip_current``,
+    default True; a folder of files, which can be edited without new dates, says False).
     """
 
     name: str
@@ -51,3 +56,9 @@ class Source(Protocol):
 
     def valuations(self, symbol: str, start: date, end: date) -> pd.DataFrame:
         """symbol, date, metric (forward_pe, trailing_pe, ...), value."""
+
+    def funds(self) -> list[str]:
+        """The funds or indexes whose members ``constituents`` serves."""
+
+    def constituents(self, fund: str, start: date, end: date) -> pd.DataFrame:
+        """fund, date, symbol, name, sector, weight (a fraction of the fund), shares (held)."""

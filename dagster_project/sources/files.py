@@ -2,7 +2,15 @@
 
 ``<data_dir>/prices/<SYMBOL>.csv``, ``macro/<SERIES_ID>.csv``, ``etf_shares/<SYMBOL>.csv`` and
 ``valuations/<SYMBOL>.csv``: one file per symbol or series, named after it (``prices/^RUT.csv``).
-Column names are matched case-insensitively, extra columns are ignored.
+Column names are matched case-insensitively, extra columns are ignored. Prices of the members of
+a fund are files like any other: ``prices/<MEMBER>.csv``.
+
+``holdings/<FUND>_holdings*.csv``: iShares holdings CSVs exactly as downloaded from the fund's
+page (``IWM_holdings.csv``), for the iShares funds of the instruments seed; any number per fund
+(``IWM_holdings_20260530.csv``, ``IWM_holdings (1).csv``: whatever follows ``_holdings`` in the
+name is ignored). The date of a file is the one in its preamble (``Fund Holdings as of``), never
+its name; two files of one fund and date must hold the same rows. See ``holdings.py`` for the
+rows kept.
 
 This module only parses. A cell that is not a number (``n/a``) or not a plausible one (a zero
 price) is returned as written: the warehouse writer casts values and quarantines the rows it
@@ -19,9 +27,11 @@ from pathlib import Path
 import pandas as pd
 
 from dagster_project import reference
+from dagster_project.sources import holdings
 from dagster_project.sources.base import FetchError, NotProvided
 
-FOLDERS = ("prices", "macro", "etf_shares", "valuations")
+FOLDERS = ("prices", "macro", "etf_shares", "valuations", "holdings")
+HOLDINGS_NAME = re.compile(r"^(?P<fund>[^_]+)_holdings.*\.csv$")
 PRICE_COLUMNS = ("open", "high", "low", "close", "adj_close", "volume")
 ETF_COLUMNS = ("shares_outstanding", "nav", "total_net_assets")
 MILLIONS = ("_m", "_musd")  # suffixes of a column in millions of its base column's unit
@@ -34,6 +44,7 @@ class FilesSource:
     """Reads one symbol or series at a time from a folder of CSV files."""
 
     name = "files"
+    skip_current = False  # files change in place: every member's file is read on each run
 
     def __init__(self, data_dir: str | Path | None):
         if not data_dir:
@@ -109,22 +120,73 @@ class FilesSource:
         out = long.assign(symbol=symbol)[["symbol", "date", "metric", "value", LINE]]
         return _finish(out, ["date", "metric"], symbol, path, start, end)
 
-    def unknown_files(self) -> list[str]:
+    def funds(self) -> list[str]:
+        """The funds whose holdings files this source reads: the iShares funds of the seed."""
+        return reference.holdings_funds()
+
+    def constituents(self, fund: str, start: date, end: date) -> pd.DataFrame:
+        """Every ``holdings/<FUND>_holdings*.csv``: fund, date (the file's), symbol, name, ..."""
+        folder = self.data_dir / "holdings"
+        paths = sorted(
+            p for p in folder.glob(f"{fund}_holdings*.csv") if _holdings_fund(p.name) == fund
+        )
+        if not paths:
+            raise NotProvided(
+                fund,
+                str(folder / f"{fund}_holdings.csv"),
+                f"no file holdings/{fund}_holdings.csv in ROTATION_DATA_DIR (the iShares"
+                " holdings CSV as downloaded from the fund's page)",
+            )
+        by_date: dict[pd.Timestamp, tuple[Path, pd.DataFrame]] = {}
+        for path in paths:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise FetchError(fund, str(path), f"not a UTF-8 text file ({error})") from None
+            frame = holdings.constituents(
+                fund, str(path), holdings.read_holdings(fund, str(path), text)
+            )
+            day = frame["date"].iloc[0]
+            if day in by_date and not by_date[day][1].equals(frame):
+                raise FetchError(
+                    fund,
+                    f"{by_date[day][0]} and {path}",
+                    f"two holdings files of {day.date()} with different rows; keep one per date",
+                )
+            by_date.setdefault(day, (path, frame))
+        frame = pd.concat([f for _, f in by_date.values()], ignore_index=True)
+        if start is not None:
+            frame = frame[frame["date"] >= pd.Timestamp(start)]
+        if end is not None:
+            frame = frame[frame["date"] <= pd.Timestamp(end)]
+        return frame.sort_values(["date", "symbol"], kind="stable").reset_index(drop=True)
+
+    def unknown_files(self, members: list[str] | tuple[str, ...] = ()) -> list[str]:
         """Entries of ``data_dir`` this source does not read, as relative paths; sorted.
 
-        Top-level entries other than the four folders, and entries of those folders that are not
+        Top-level entries other than the five folders, and entries of those folders that are not
         a ``.csv`` file named after a symbol of the instruments seed (a series of the
-        macro_series seed in ``macro/``). Hidden files (``.DS_Store``) and top-level notes
-        (``*.md``, ``*.txt``) are not data and are not listed. See ``unknown_file_message``.
+        macro_series seed in ``macro/``; in ``prices/`` also one of ``members``, the symbols of
+        the latest holdings; in ``holdings/``, ``<FUND>_holdings*.csv`` of a fund of
+        ``funds()``). Hidden files (``.DS_Store``) and top-level notes (``*.md``, ``*.txt``) are
+        not data and are not listed. See ``unknown_file_message``.
         """
         unknown = []
+        funds = set(self.funds())
         for entry in sorted(self.data_dir.iterdir()):
             if entry.name.startswith("."):
                 continue
             if entry.name in FOLDERS and entry.is_dir():
-                known = reference.series_ids() if entry.name == "macro" else reference.symbols()
+                known = set(
+                    reference.series_ids() if entry.name == "macro" else reference.symbols()
+                )
+                if entry.name == "prices":
+                    known |= set(members)
                 for file in sorted(entry.iterdir()):
-                    usable = file.is_file() and file.suffix == ".csv" and file.stem in known
+                    if entry.name == "holdings":
+                        usable = file.is_file() and _holdings_fund(file.name) in funds
+                    else:
+                        usable = file.is_file() and file.suffix == ".csv" and file.stem in known
                     if not (usable or file.name.startswith(".")):
                         unknown.append(f"{entry.name}/{file.name}")
             elif entry.is_dir() or entry.suffix.lower() not in (".md", ".txt"):
@@ -144,11 +206,28 @@ def unknown_file_message(name: str) -> str:
     if not folder:
         folders = ", ".join(f"{f}/" for f in FOLDERS)
         return f"{name}: not one of the folders {folders}; move it into one or remove it"
-    if not file.endswith(".csv"):
+    if not file.endswith(".csv") and folder != "holdings":
         return f"{name}: not a .csv file; {folder}/ holds one <NAME>.csv per key: remove it"
+    if folder == "holdings":
+        funds = ", ".join(reference.holdings_funds())
+        return (
+            f"{name}: not <FUND>_holdings*.csv for an iShares fund of"
+            f" dbt_models/seeds/instruments.csv ({funds}); rename or remove it"
+        )
     seed = "macro_series.csv" if folder == "macro" else "instruments.csv"
     key = file.removesuffix(".csv")
+    if folder == "prices":
+        return (
+            f"{name}: {key} is not in dbt_models/seeds/{seed} nor in the latest holdings of a"
+            " fund (raw.constituents); add it there or remove the file"
+        )
     return f"{name}: {key} is not in dbt_models/seeds/{seed}; add it there or remove the file"
+
+
+def _holdings_fund(file_name: str) -> str | None:
+    """The fund a holdings file is named after (``IWM_holdings (1).csv``: IWM), if any."""
+    match = HOLDINGS_NAME.match(file_name)
+    return match["fund"] if match else None
 
 
 def _read(path: Path, key: str) -> pd.DataFrame:

@@ -8,6 +8,11 @@ really data, or raise ``FetchError`` naming the key and the URL, for: a final ba
 after how many tries), a timeout, a connection error, an HTML page served with status 200 (consent
 and login pages), an empty body, a body cut off before its Content-Length, and invalid JSON.
 
+Politeness, for runs that fetch thousands of symbols: at most ``concurrency`` requests of one
+client are in flight at once (a semaphore around each call, retries included), and requests to
+one host are spaced at least 1 / ``rate`` seconds apart (every attempt, retries included: the
+pacing sits in urllib3's connection pools, under the retries). Both are off when None.
+
 Secrets (API keys) passed as ``secrets=`` are replaced by ``***`` in every message, and in the
 DEBUG log lines of urllib3, which print request URLs with their query strings.
 
@@ -23,6 +28,8 @@ import io
 import json
 import logging
 import re
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
@@ -30,6 +37,7 @@ import pandas as pd
 import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import requote_uri
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
@@ -86,12 +94,67 @@ for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
     logging.getLogger(_name).addFilter(_REDACTOR)
 
 
+class HostPace:
+    """Spaces the requests to each host at least ``1 / rate`` seconds apart (thread-safe).
+
+    Each request reserves the next free slot of its host and sleeps until it: no bursts, and
+    the pace holds across threads. ``rate`` None or 0: no pacing.
+    """
+
+    def __init__(self, rate: float | None):
+        self.interval = 1.0 / rate if rate else 0.0
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+
+    def wait(self, host: str) -> None:
+        if not self.interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+    def pool_classes(self) -> dict[str, type]:
+        """urllib3 connection-pool classes whose every attempt (retries too) keeps the pace."""
+        pace = self
+
+        class Paced:
+            def urlopen(self, method, url, *args, **kwargs):  # retries call urlopen again
+                pace.wait(self.host)
+                return super().urlopen(method, url, *args, **kwargs)
+
+        http = type("PacedHTTPConnectionPool", (Paced, HTTPConnectionPool), {})
+        https = type("PacedHTTPSConnectionPool", (Paced, HTTPSConnectionPool), {})
+        return {"http": http, "https": https}
+
+
+class _PacedAdapter(HTTPAdapter):
+    """requests' adapter over connection pools that keep a ``HostPace`` (proxied ones too)."""
+
+    def __init__(self, pace: HostPace, **kwargs):
+        self.pace = pace  # before super().__init__, which builds the pool manager
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self.pace.pool_classes()
+
+    def proxy_manager_for(self, proxy, **kwargs):
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        manager.pool_classes_by_scheme = self.pace.pool_classes()
+        return manager
+
+
 class HttpClient:
-    """GET with timeouts and retries; one instance (one connection pool) per live source.
+    """GET with timeouts, retries and politeness; one instance (one connection pool) per source.
 
     ``timeout`` is the connect and the read timeout in seconds (or a (connect, read) pair);
     ``retries`` is the number of retries after the first try; ``backoff`` the exponential backoff
-    factor; ``max_retry_after`` caps how long a server's Retry-After may make us wait.
+    factor; ``max_retry_after`` caps how long a server's Retry-After may make us wait;
+    ``concurrency`` bounds the requests in flight at once (threads beyond it wait), ``rate`` the
+    requests per second to each host (None: unbounded).
     """
 
     def __init__(
@@ -102,9 +165,18 @@ class HttpClient:
         backoff: float = 1.0,
         max_retry_after: float = 120.0,
         user_agent: str = USER_AGENT,
+        concurrency: int | None = None,
+        rate: float | None = None,
     ):
         self.timeout = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         self.retries = retries
+        if concurrency is not None and concurrency < 1:
+            raise ValueError(f"HTTP concurrency must be at least 1, not {concurrency}")
+        if rate is not None and rate < 0:
+            raise ValueError(f"HTTP rate must be positive (requests per second), not {rate}")
+        self.concurrency = concurrency
+        self.pace = HostPace(rate)
+        self._slots = threading.BoundedSemaphore(concurrency) if concurrency else None
         retry = Retry(
             total=retries,
             connect=retries,
@@ -121,7 +193,10 @@ class HttpClient:
         )
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
-        adapter = HTTPAdapter(max_retries=retry)
+        pool_size = max(10, concurrency or 0)  # a connection per thread, none discarded
+        adapter = _PacedAdapter(
+            self.pace, max_retries=retry, pool_connections=pool_size, pool_maxsize=pool_size
+        )
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -176,7 +251,11 @@ class HttpClient:
         _REDACTOR.secrets.update(s for s in secrets if s)
         tries = self.retries + 1
         try:
-            response = self.session.get(url, params=params, timeout=self.timeout)
+            if self._slots is None:
+                response = self.session.get(url, params=params, timeout=self.timeout)
+            else:
+                with self._slots:
+                    response = self.session.get(url, params=params, timeout=self.timeout)
         except requests.exceptions.ChunkedEncodingError:
             problem = "the body was cut off before its end (truncated response): re-run"
             raise FetchError(key, where, problem) from None

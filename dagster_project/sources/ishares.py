@@ -1,34 +1,36 @@
-"""iShares fund data: shares outstanding, NAV and total net assets from the holdings CSV.
+"""iShares fund data from the holdings CSV: shares outstanding, NAV, net assets and holdings.
 
 ``GET {base_url}/us/products/<product id>/<slug>/1467271812596.ajax?fileType=csv&
-fileName=<SYM>_holdings&dataType=fund[&asOfDate=YYYYMMDD]``. The file is a snapshot:
+fileName=<SYM>_holdings&dataType=fund[&asOfDate=YYYYMMDD]``. The file is a snapshot (its shape:
+``holdings.py``): a preamble with ``Fund Holdings as of`` and ``Shares Outstanding`` (or ``-``:
+not published), the holdings table, a legal footer.
 
-- a preamble (maybe after a BOM): the fund's name, ``Fund Holdings as of,"Jun 19, 2026"``,
-  ``Inception Date``, ``Shares Outstanding,"1,234,567.00"`` (or ``"-"``: not published), ...;
-- a blank line, then the holdings table: quoted numbers with thousands separators, ``-`` for
-  null, cash, collateral and derivative rows included;
-- a blank line, then a legal footer.
+- ``etf_shares``: total_net_assets = the sum of the ``Market Value`` column (cash and
+  derivatives included); nav = total_net_assets / shares_outstanding. A day whose shares
+  outstanding is ``-`` yields no row (logged), never an invented one. Without ``asOfDate`` the
+  file is today's; ``etf_shares`` also asks for past NYSE trading days in the range (the most
+  recent ``history_days`` of them), so each run appends a little history.
+- ``constituents``: the fund's stock holdings (``holdings.constituents``) in today's file, and
+  in the files of past month-ends in the range (the last trading day of each month; the most
+  recent ``holdings_months`` of them), so a first load has a year of monthly snapshots and each
+  later run adds the latest.
 
-total_net_assets = the sum of the ``Market Value`` column (cash and derivatives included);
-nav = total_net_assets / shares_outstanding. A day whose shares outstanding is ``-`` yields no
-row (logged), never an invented one. Without ``asOfDate`` the file is today's; ``etf_shares`` also
-asks for past NYSE trading days in the range (the most recent ``history_days`` of them), so each
-run appends a little history. Today's file must load; a past day that fails is logged and
-skipped (the next run's window asks for it again).
+Today's file must load; a past day that fails is logged and skipped (the next run's window asks
+for it again).
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 
+from dagster_project.sources import holdings
 from dagster_project.sources.base import FetchError
 from dagster_project.sources.calendar import trading_days
-from dagster_project.sources.http import HttpClient, csv_table, parse_numbers
+from dagster_project.sources.http import HttpClient, parse_numbers
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ FUNDS: dict[str, tuple[str, str]] = {
     "IVV": ("239726", "ishares-core-sp-500-etf"),
 }
 COLUMNS = ["symbol", "date", "shares_outstanding", "nav", "total_net_assets"]
-AS_OF_LABEL = "fund holdings as of"
+AS_OF_LABEL = holdings.AS_OF_LABEL
 SHARES_LABEL = "shares outstanding"
 
 
@@ -52,11 +54,13 @@ class IShares:
         *,
         base_url: str = "https://www.ishares.com",
         history_days: int = 10,
+        holdings_months: int = 12,
         today: Callable[[], date] = date.today,
     ):
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.history_days = history_days
+        self.holdings_months = holdings_months
         self.today = today
 
     def etf_shares(self, symbol: str, start: date, end: date) -> pd.DataFrame:
@@ -65,12 +69,7 @@ class IShares:
         Today's file, plus the files of up to ``history_days`` of the most recent past trading
         days in ``start``..``end``. Days without published shares outstanding are left out.
         """
-        if symbol not in FUNDS:
-            raise FetchError(
-                symbol,
-                self.base_url,
-                f"no iShares product id for {symbol}: add it to FUNDS in {__name__}",
-            )
+        self._product(symbol)
         today = self.today()
         snapshots = [self.snapshot(symbol)]  # today's file: if it fails, the symbol fails
         past = trading_days(start, min(end, today - timedelta(days=1)))
@@ -87,15 +86,35 @@ class IShares:
         inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
         return frame[inside].reset_index(drop=True)
 
+    def constituents(self, symbol: str, start: date, end: date) -> pd.DataFrame:
+        """fund, date, symbol, name, sector, weight, shares: the fund's stocks on each file's date.
+
+        Today's file, plus the files of up to ``holdings_months`` of the most recent past
+        month-ends (last trading days of a month) in ``start``..``end``.
+        """
+        self._product(symbol)
+        today = self.today()
+        latest = self.holdings_snapshot(symbol)  # today's file: if it fails, the fund fails
+        frames, seen = [latest], {latest["date"].iloc[0]}
+        past = _month_ends(start, min(end, today - timedelta(days=1)))
+        wanted = [d for d in past if d not in seen]
+        for day in reversed(wanted[-self.holdings_months :] if self.holdings_months > 0 else []):
+            try:
+                frame = self.holdings_snapshot(symbol, day.date())
+            except FetchError as err:  # a past month-end is retried by the next run's window
+                log.warning("%s: skipping the holdings of %s: %s", symbol, day.date(), err)
+                continue
+            if frame["date"].iloc[0] not in seen:  # another day's file: keep each date once
+                seen.add(frame["date"].iloc[0])
+                frames.append(frame)
+        frame = pd.concat(frames, ignore_index=True)
+        inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
+        frame = frame[inside].sort_values(["date", "symbol"], kind="stable")
+        return frame.reset_index(drop=True)
+
     def snapshot(self, symbol: str, as_of: date | None = None) -> dict[str, object]:
         """One holdings file as one row; ``shares_outstanding`` and ``nav`` None if unpublished."""
-        product_id, slug = FUNDS[symbol]
-        url = f"{self.base_url}/us/products/{product_id}/{slug}/1467271812596.ajax"
-        params = {"fileType": "csv", "fileName": f"{symbol}_holdings", "dataType": "fund"}
-        if as_of is not None:
-            params["asOfDate"] = as_of.strftime("%Y%m%d")
-        where = self.http.where(url, params, ())
-        text = self.http.get_text(symbol, url, params)
+        where, text = self._download(symbol, as_of)
         row = parse_holdings(symbol, where, text)
         if as_of is not None and row["date"] != pd.Timestamp(as_of):
             got = row["date"].date()
@@ -109,53 +128,65 @@ class IShares:
             )
         return row
 
+    def holdings_snapshot(self, symbol: str, as_of: date | None = None) -> pd.DataFrame:
+        """One holdings file's stocks (``holdings.constituents``), dated by the file."""
+        where, text = self._download(symbol, as_of)
+        frame = holdings.constituents(symbol, where, holdings.read_holdings(symbol, where, text))
+        got = frame["date"].iloc[0]
+        if as_of is not None and got != pd.Timestamp(as_of):
+            log.warning(
+                "%s: asked for the holdings of %s, got those of %s", symbol, as_of, got.date()
+            )
+        log.info("%s: %d holdings as of %s (%s)", symbol, len(frame), got.date(), where)
+        return frame
+
+    def _product(self, symbol: str) -> tuple[str, str]:
+        if symbol not in FUNDS:
+            raise FetchError(
+                symbol,
+                self.base_url,
+                f"no iShares product id for {symbol}: add it to FUNDS in {__name__}",
+            )
+        return FUNDS[symbol]
+
+    def _download(self, symbol: str, as_of: date | None) -> tuple[str, str]:
+        """The holdings CSV of ``symbol`` (today's, or of ``as_of``): its URL and its text."""
+        product_id, slug = self._product(symbol)
+        url = f"{self.base_url}/us/products/{product_id}/{slug}/1467271812596.ajax"
+        params = {"fileType": "csv", "fileName": f"{symbol}_holdings", "dataType": "fund"}
+        if as_of is not None:
+            params["asOfDate"] = as_of.strftime("%Y%m%d")
+        return self.http.where(url, params, ()), self.http.get_text(symbol, url, params)
+
+
+def _month_ends(start: date, end: date) -> list[pd.Timestamp]:
+    """The last trading day of each month that ends inside ``start``..``end``."""
+    days = trading_days(start, end + pd.offsets.MonthEnd(0))
+    if len(days) == 0:
+        return []
+    last = days.to_series().groupby(days.to_period("M")).max()
+    return [day for day in last if day <= pd.Timestamp(end)]
+
 
 def parse_holdings(symbol: str, where: str, text: str) -> dict[str, object]:
     """An iShares holdings CSV (preamble, blank line, table, blank line, footer) as one row."""
-    lines = text.removeprefix("\ufeff").splitlines()
-    blanks = [i for i, line in enumerate(lines) if not line.strip()]
-    if not blanks:
-        raise FetchError(symbol, where, "no blank line after the preamble: not a holdings CSV")
-    preamble = {
-        fields[0].strip().lower(): fields[1].strip() if len(fields) > 1 else ""
-        for fields in csv.reader(lines[: blanks[0]])
-        if fields
-    }
-    if AS_OF_LABEL not in preamble:
-        raise FetchError(symbol, where, "the preamble has no 'Fund Holdings as of' line")
-    try:
-        as_of = datetime.strptime(preamble[AS_OF_LABEL], "%b %d, %Y")
-    except ValueError:
-        raise FetchError(
-            symbol, where, f"unreadable as-of date {preamble[AS_OF_LABEL]!r}"
-        ) from None
-    if SHARES_LABEL not in preamble:
+    file = holdings.read_holdings(symbol, where, text)
+    if SHARES_LABEL not in file.preamble:
         raise FetchError(symbol, where, "the preamble has no 'Shares Outstanding' line")
-
-    table_end = next((i for i in blanks if i > blanks[0] + 1), None)
-    if table_end is None:  # real files always end the table with a blank line and a footer
-        raise FetchError(
-            symbol,
-            where,
-            "the file ends inside the holdings table (no blank line and footer after it): the"
-            " body is truncated; re-run",
-        )
-    table = "\n".join(lines[blanks[0] + 1 : table_end])
-    holdings = csv_table(symbol, where, table, first_line=blanks[0] + 2)
-    if "Market Value" not in holdings.columns or holdings.empty:
+    if "Market Value" not in file.table.columns or file.table.empty:
         raise FetchError(
             symbol, where, "no holdings with a 'Market Value' column: the format changed"
         )
     total_net_assets = float(
-        parse_numbers(symbol, where, holdings["Market Value"], "Market Value").sum()
+        parse_numbers(symbol, where, file.table["Market Value"], "Market Value").sum()
     )
     shares = parse_numbers(
-        symbol, where, pd.Series([preamble[SHARES_LABEL]]), "Shares Outstanding"
+        symbol, where, pd.Series([file.preamble[SHARES_LABEL]]), "Shares Outstanding"
     ).iloc[0]
     shares = None if pd.isna(shares) or shares <= 0 else float(shares)
     return {
         "symbol": symbol,
-        "date": pd.Timestamp(as_of),
+        "date": file.as_of,
         "shares_outstanding": shares,
         "nav": total_net_assets / shares if shares else None,
         "total_net_assets": total_net_assets,

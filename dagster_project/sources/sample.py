@@ -39,6 +39,11 @@ policy path, the 10-year adds a slope that shrinks as the 2-year rises above the
 and the high-yield spread widens with drawdowns and volatility. Monthly series are dated the
 first of the month; October 2025 unemployment is absent (BLS never published it).
 
+**Members** (``sample_members.py``). Each index has ``members`` synthetic members (default
+100 per index; ``L0001``.. for ^GSPC, ``S0001``.. for ^RUT) with sectors, a realistic size
+distribution and prices whose cap-weighted daily returns are the index's exactly; their
+month-end holdings are the ``constituents`` of ^GSPC and ^RUT.
+
 **Valuations.** Forward P/E = price / forward EPS, where EPS follows the price smoothed over
 about a year (so P/E moves with price and mean-reverts, and EPS dips after bear markets) around
 a slowly moving anchor: small caps at a premium to large caps until the mid-2010s and at a
@@ -59,6 +64,11 @@ from pandas.tseries.holiday import USFederalHolidayCalendar
 
 from dagster_project import reference
 from dagster_project.sources.calendar import trading_days
+from dagster_project.sources.sample_members import (
+    DEFAULT_MEMBERS,
+    IndexMembers,
+    generate_members,
+)
 
 # --- time -----------------------------------------------------------------------------------------
 ORIGIN = date(1995, 1, 1)
@@ -906,6 +916,7 @@ class History:
     etf_shares: pd.DataFrame
     macro: pd.DataFrame
     valuations: pd.DataFrame
+    market: Market  # the simulated paths, over the whole horizon (members are built on them)
 
 
 def _as_timestamp(value) -> pd.Timestamp:
@@ -948,32 +959,81 @@ def generate_history(seed: int, end: date) -> History:
         etf_shares=finish(shares, SHARES_COLUMNS, keys=2),
         macro=finish([_macro(streams["macro"], market, horizon)], MACRO_COLUMNS, keys=2),
         valuations=finish([_valuations(market, pe)], VALUATION_COLUMNS, keys=3),
+        market=market,
     )
 
 
 class SampleSource:
     """A deterministic synthetic market (``source = 'sample'``); see the module docstring.
 
-    ``SampleSource(seed, end)`` always yields the same frames. The history is generated once per
-    instance, on first use, and every request is a slice of it.
+    ``SampleSource(seed, end, members)`` always yields the same frames. The history is generated
+    once per instance, on first use, and every request is a slice of it; so are the ``members``
+    (per index) of ^GSPC and ^RUT (``sample_members``), generated on the first request that
+    needs them.
     """
 
     name = "sample"
 
-    def __init__(self, seed: int = DEFAULT_SEED, end: date = DEFAULT_END) -> None:
+    def __init__(
+        self, seed: int = DEFAULT_SEED, end: date = DEFAULT_END, members: int = DEFAULT_MEMBERS
+    ) -> None:
         self.seed = int(seed)
         self.end = _as_timestamp(end).date()
+        self.members_per_index = int(members)
         if self.end < ORIGIN:
             raise ValueError(f"sample end {self.end} is before the sample origin {ORIGIN}")
+        if self.members_per_index < 1:
+            raise ValueError(f"sample members per index must be at least 1, not {members}")
 
     @cached_property
     def history(self) -> History:
         return generate_history(self.seed, self.end)
 
+    @cached_property
+    def members(self) -> dict[str, IndexMembers]:
+        """The members of each index, over the whole simulated horizon."""
+        market = self.history.market
+        return generate_members(
+            self.seed,
+            self.members_per_index,
+            market.days,
+            {symbol: np.round(market.level(name), 2) for symbol, name in INDEXES.items()},
+            {symbol: market.vol[name] for symbol, name in INDEXES.items()},
+        )
+
+    def funds(self) -> list[str]:
+        """The indexes whose members (``constituents``) the sample has: ^GSPC and ^RUT."""
+        return [s for s in reference.symbols(kind="index") if s in INDEXES]
+
     def prices(self, symbols: list[str], start: date, end: date) -> pd.DataFrame:
-        """symbol, date, open, high, low, close, adj_close (NaN for indices), volume."""
-        wanted = _check(symbols, reference.symbols(), "symbol")
-        return _slice(self.history.prices, "symbol", wanted, start, end)
+        """symbol, date, open, high, low, close, adj_close (NaN for indices), volume.
+
+        Instruments of the seed and members of the indexes (``L0001``, ``S0001``, ...).
+        """
+        requested = [symbols] if isinstance(symbols, str) else list(symbols)
+        instruments = set(reference.symbols())
+        others = [s for s in requested if s not in instruments]
+        frame = _slice(self.history.prices, "symbol", requested, start, end)
+        if not others:
+            return frame
+        known = {s for members in self.members.values() for s in members.symbols}
+        _check(others, known, "symbol")
+        last = min(_as_timestamp(end), pd.Timestamp(self.end))
+        frames = [frame] if len(frame) else []
+        for members in self.members.values():
+            mine = [s for s in others if s in members.position]
+            if mine:
+                frames.append(members.prices(mine, _as_timestamp(start), last))
+        out = pd.concat(frames, ignore_index=True)
+        return out.sort_values(["symbol", "date"], kind="stable").reset_index(drop=True)
+
+    def constituents(self, funds: list[str], start: date, end: date) -> pd.DataFrame:
+        """fund, date, symbol, name, sector, weight, shares: the indexes' month-end members."""
+        wanted = _check(funds, self.funds(), "fund")
+        last = min(_as_timestamp(end), pd.Timestamp(self.end))
+        frames = [self.members[f].holdings(_as_timestamp(start), last) for f in wanted]
+        out = pd.concat(frames, ignore_index=True)
+        return out.sort_values(["fund", "date", "symbol"], kind="stable").reset_index(drop=True)
 
     def etf_shares(self, symbols: list[str], start: date, end: date) -> pd.DataFrame:
         """symbol, date, shares_outstanding, nav, total_net_assets (indices have no rows)."""
@@ -995,7 +1055,9 @@ def _check(requested: list[str], known: list[str], what: str) -> list[str]:
     requested = [requested] if isinstance(requested, str) else list(requested)
     unknown = sorted(set(requested) - set(known))
     if unknown:
-        raise ValueError(f"sample source: unknown {what}(s) {unknown}; known: {sorted(known)}")
+        names = sorted(known)
+        listed = f"{names}" if len(names) <= 30 else f"{names[:10]} ... ({len(names)} in all)"
+        raise ValueError(f"sample source: unknown {what}(s) {unknown[:10]}; known: {listed}")
     return requested
 
 

@@ -186,3 +186,81 @@ def test_response_is_a_real_http_response(httpserver, http, base_url):
     )
     frame = ishares(http, base_url).etf_shares("IWM", date(2026, 6, 19), date(2026, 6, 19))
     assert frame["shares_outstanding"].tolist() == [1_250_000.0]
+
+
+# --- holdings (constituents) ------------------------------------------------------------------
+
+STOCKS = {  # from HOLDINGS: the two stocks; cash, futures, collateral and the '-' ticker go
+    "symbol": ["ACME", "BLUB"],
+    "name": ["ACME WIDGETS INC", "BLUEBIRD SOFTWARE CORP"],
+    "sector": ["Industrials", "Information Technology"],
+    "weight": [0.5952, 0.3968],
+    "shares": [1_000_000.0, 2_000_000.0],
+}
+
+
+def test_holdings_of_today_and_past_month_ends(httpserver, http, base_url):
+    """Today 2026-06-23, today's file of 06-22; range 03-01..06-23 has the month-ends 03-31,
+    04-30 and 05-29; the 2 most recent are asked for, newest first."""
+    files = {None: "Jun 22, 2026", "20260529": "May 29, 2026", "20260430": "Apr 30, 2026"}
+    for as_of, label in files.items():
+        query = QUERY if as_of is None else {**QUERY, "asOfDate": as_of}
+        httpserver.expect_ordered_request(PATH, query_string=query).respond_with_data(
+            holdings_csv(label)
+        )
+    source = IShares(http, base_url=base_url, holdings_months=2, today=lambda: date(2026, 6, 23))
+    frame = source.constituents("IWM", date(2026, 3, 1), date(2026, 6, 23))
+    httpserver.check_assertions()
+    assert len(httpserver.log) == 3
+    assert frame["date"].dt.strftime("%m-%d").unique().tolist() == ["04-30", "05-29", "06-22"]
+    june = frame[frame["date"] == "2026-06-22"].drop(columns=["fund", "date"])
+    assert june.reset_index(drop=True).to_dict("list") == STOCKS
+    assert (frame["fund"] == "IWM").all()
+
+
+def test_holdings_history_is_bounded(httpserver, http, base_url):
+    httpserver.expect_request(PATH).respond_with_data(holdings_csv("Jun 22, 2026"))
+    source = IShares(http, base_url=base_url, holdings_months=0, today=lambda: date(2026, 6, 23))
+    frame = source.constituents("IWM", date(2020, 1, 1), date(2026, 6, 23))
+    assert len(httpserver.log) == 1 and frame["date"].nunique() == 1
+
+
+def test_a_failing_past_month_end_is_skipped(httpserver, http, base_url, caplog):
+    httpserver.expect_request(PATH, query_string=QUERY).respond_with_data(
+        holdings_csv("Jun 22, 2026")
+    )
+    httpserver.expect_request(
+        PATH, query_string={**QUERY, "asOfDate": "20260529"}
+    ).respond_with_handler(Arrivals([status(503)]))
+    with caplog.at_level(logging.WARNING):
+        frame = ishares(http, base_url, today=date(2026, 6, 23)).constituents(
+            "IWM", date(2026, 5, 1), date(2026, 6, 23)
+        )
+    assert frame["date"].unique().tolist() == [pd.Timestamp("2026-06-22")]
+    assert "skipping the holdings of 2026-05-29" in caplog.text and "HTTP 503" in caplog.text
+
+
+def test_a_past_file_of_another_day_is_kept_once(httpserver, http, base_url, caplog):
+    httpserver.expect_request(PATH).respond_with_data(holdings_csv("Jun 22, 2026"))
+    with caplog.at_level(logging.WARNING):
+        frame = ishares(http, base_url, today=date(2026, 6, 23)).constituents(
+            "IWM", date(2026, 5, 1), date(2026, 6, 23)
+        )
+    assert frame["date"].unique().tolist() == [pd.Timestamp("2026-06-22")]
+    assert len(frame) == 2
+    assert "asked for the holdings of 2026-05-29, got those of 2026-06-22" in caplog.text
+
+
+@pytest.mark.parametrize("mode", HOSTILE_MODES)
+def test_holdings_on_a_hostile_endpoint(hostile, base_url, mode):
+    frame = hostile(
+        mode,
+        PATH,
+        Ok(holdings_csv(), "text/csv"),
+        lambda client: ishares(client, base_url).constituents(
+            "IWM", date(2026, 6, 19), date(2026, 6, 22)
+        ),
+        "IWM",
+    )
+    if frame is not None:
+        assert frame["symbol"].tolist() == ["ACME", "BLUB"]

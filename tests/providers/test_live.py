@@ -51,13 +51,15 @@ HOLDINGS = (
 def live(base_url: str, **kwargs) -> LiveSource:
     urls = ("fred_graph_url", "fred_api_url", "yahoo_url", "stooq_url", "ishares_url", "spdr_url")
     options = {url: base_url for url in urls} | {"timeout": 2.0, "retries": 1, "backoff": 0.01}
+    options["rate"] = None  # unpaced: politeness has its own tests (test_politeness.py)
     return LiveSource(**(options | kwargs))
 
 
 def test_constructor_parameters_are_the_ones_the_settings_use():
     expected = (
         "fred_graph_url fred_api_url fred_api_key yahoo_url stooq_url stooq_api_key ishares_url"
-        " spdr_url timeout retries backoff ishares_history_days"
+        " spdr_url timeout retries backoff concurrency rate ishares_history_days"
+        " ishares_holdings_months"
     )
     assert list(inspect.signature(LiveSource).parameters) == expected.split()
     assert LiveSource().name == "live"
@@ -173,6 +175,21 @@ def test_no_live_provider_for_other_issuers_or_valuations(httpserver, base_url):
     assert httpserver.log == []
 
 
-def test_a_symbol_missing_from_the_seed(base_url):
-    with pytest.raises(FetchError, match="not in the instruments seed"):
+def test_a_symbol_missing_from_the_seed_is_a_fund_member_asked_for_by_its_ticker(
+    httpserver, base_url
+):
+    """Members of a fund are not in the seed: Yahoo writes class shares with a dash."""
+    for ticker in ("BRK-B", "ACME"):
+        httpserver.expect_request(f"/v8/finance/chart/{ticker}").respond_with_data(
+            CHART, content_type="application/json"
+        )
+    source = live(base_url)
+    for symbol in ("BRKB", "BRK.B", "ACME"):
+        frame = source.prices(symbol, START, END)
+        assert frame["symbol"].tolist() == [symbol] and frame["close"].tolist() == [2600.5]
+
+
+def test_a_member_that_fails_names_its_symbol_and_url(httpserver, base_url):
+    httpserver.expect_request("/v8/finance/chart/ZZZZ").respond_with_data("gone", status=404)
+    with pytest.raises(FetchError, match=r"ZZZZ: HTTP 404.*/v8/finance/chart/ZZZZ"):
         live(base_url).prices("ZZZZ", START, END)
