@@ -1,7 +1,8 @@
 """rpt_rotation_scorecard against a pandas computation of its rules from the marts it joins.
 
 The input marts are checked against raw data by their own tests; this one checks the joins (the
-valuation of the last complete month, same-day flows and macro) and every signal rule.
+valuation of the last complete month, same-day flows, macro and breadth of the small leg or a
+fund tracking it) and every signal rule.
 """
 
 import duckdb
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from dagster_project import reference
 from dagster_project.resources import DBT_PROJECT_DIR
 
 VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
@@ -17,6 +19,27 @@ VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 def sign(values: pd.Series) -> pd.Series:
     return np.sign(values).where(values.notna())
+
+
+def small_leg_breadth(con: duckdb.DuckDBPyConnection, pair: str) -> pd.DataFrame:
+    """Each day's breadth of the pair's small leg, else of a fund tracking it (instruments)."""
+    small = reference.pairs().set_index("pair_id").loc[pair, "small_symbol"]
+    instruments = reference.instruments()
+    trackers = set(instruments.loc[instruments["tracks"] == small, "symbol"])
+    breadth = con.execute(
+        "select fund, breadth_date, above_ma_200_frac, participation_63d_bps"
+        " from marts.fct_breadth_daily"
+    ).df()
+    breadth = breadth[(breadth["fund"] == small) | breadth["fund"].isin(trackers)]
+    breadth = breadth.assign(priority=(breadth["fund"] != small).astype(int))
+    breadth = breadth.sort_values(["breadth_date", "priority", "fund"])
+    return breadth.drop_duplicates("breadth_date").rename(
+        columns={
+            "fund": "breadth_fund",
+            "above_ma_200_frac": "breadth_above_ma_200_frac",
+            "participation_63d_bps": "breadth_participation_63d_bps",
+        }
+    )
 
 
 def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -42,9 +65,14 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         valuation, left_on="valuation_month", right_on="month_start", how="left"
     ).merge(flows, left_on="scorecard_date", right_on="flow_date", how="left")
     frame = frame.merge(macro, left_on="scorecard_date", right_on="trading_date", how="left")
+    frame = frame.merge(
+        small_leg_breadth(con, pair), left_on="scorecard_date", right_on="breadth_date", how="left"
+    )
 
     pct = frame["discount_percentile_frac"]
     core = frame["core_cpi_yoy_pct"]
+    above = frame["breadth_above_ma_200_frac"]
+    participation = frame["breadth_participation_63d_bps"]
     signals = pd.DataFrame(
         {
             "momentum_signal": frame["regime"].map(
@@ -71,10 +99,20 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 [-1, 1],
                 0,
             ),
+            "breadth_signal": np.select(
+                [
+                    (above >= VARS["scorecard_breadth_broad_frac"]) & (participation >= 0),
+                    (above <= VARS["scorecard_breadth_narrow_frac"])
+                    | (participation <= -VARS["scorecard_breadth_lag_bps"]),
+                ],
+                [1, -1],
+                0,
+            ),
         }
     ).astype(float)
     signals.loc[pct.isna(), "valuation_signal"] = np.nan
     signals.loc[core.isna(), "inflation_risk_signal"] = np.nan
+    signals.loc[above.isna() | participation.isna(), "breadth_signal"] = np.nan
     frame = pd.concat([frame, signals], axis=1)
     frame["composite_score"] = signals.fillna(0).sum(axis=1)
     frame["signals_available"] = signals.notna().sum(axis=1)
@@ -101,6 +139,7 @@ def test_scorecard_matches_pandas(marts):
     assert len(mart) == len(want)
     assert (mart["scorecard_date"].to_numpy() == want["scorecard_date"].to_numpy()).all()
     assert (mart["valuation_month"].to_numpy() == want["valuation_month"].to_numpy()).all()
+    assert mart["breadth_fund"].fillna("").tolist() == want["breadth_fund"].fillna("").tolist()
     for column in [
         "momentum_signal",
         "valuation_signal",
@@ -108,6 +147,7 @@ def test_scorecard_matches_pandas(marts):
         "rates_signal",
         "labour_market_risk_signal",
         "inflation_risk_signal",
+        "breadth_signal",
         "composite_score",
         "signals_available",
     ]:
@@ -119,4 +159,4 @@ def test_scorecard_matches_pandas(marts):
 
 def test_scorecard_has_every_signal_on_the_latest_day(marts):
     mart, _ = marts
-    assert mart.iloc[-1]["signals_available"] == 6
+    assert mart.iloc[-1]["signals_available"] == 7

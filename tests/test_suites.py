@@ -49,6 +49,7 @@ PRICES, ETF, MACRO, VALUATIONS = (
     "raw_macro_observations",
     "raw_valuations",
 )
+CONSTITUENTS = "raw_constituents"
 PRICES_DAILY, ROTATION, EPISODES, SUMMARY = (
     "marts_fct_prices_daily",
     "marts_fct_rotation_daily",
@@ -65,6 +66,7 @@ MACRO_DAILY, RATES, SCORECARD = (
     "marts_fct_rate_sensitivity",
     "marts_rpt_rotation_scorecard",
 )
+BREADTH, CONCENTRATION = ("marts_fct_breadth_daily", "marts_fct_concentration_daily")
 
 
 # ------------------------------------------------------------------------------------ raw
@@ -131,6 +133,22 @@ def good_raw_valuations() -> pd.DataFrame:
             "date": days(*["2026-05-29"] * 5),
             "metric": ["forward_pe", "trailing_pe", "forward_pe", "trailing_pe", "cape"],
             "value": [24.1, 31.0, 21.5, 27.5, 38.9],
+            "source": "test",
+            "loaded_at": LOADED_AT,
+        }
+    )
+
+
+def good_raw_constituents() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "fund": ["IWM", "IWM", "^GSPC"],
+            "date": days("2026-05-29", "2026-05-29", "2026-05-29"),
+            "symbol": ["ACME", "BLUB", "L0001"],
+            "name": ["ACME WIDGETS INC", None, "Sample Large Co 0001"],
+            "sector": ["Industrials", None, "Information Technology"],
+            "weight": [0.0059, 0.0041, 0.071],
+            "shares": [1_000_000.0, None, 2.5e9],
             "source": "test",
             "loaded_at": LOADED_AT,
         }
@@ -400,17 +418,82 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
             "sahm_indicator_pp": [0.27, 0.6, None],
             "sahm_triggered": bools(False, True, None),
             "core_cpi_yoy_pct": [3.1, 3.7, 2.2],
+            "breadth_fund": ["^RUT", "IWM", None],  # no constituents on the third day
+            "breadth_above_ma_200_frac": [0.68, 0.31, None],
+            "breadth_participation_63d_bps": [140.0, -720.0, None],
             "momentum_signal": ints(1, -1, 0, dtype="Int32"),
             "valuation_signal": ints(1, -1, 0, dtype="Int32"),
             "flows_signal": ints(1, -1, None, dtype="Int32"),
             "rates_signal": ints(1, -1, 0, dtype="Int32"),
             "labour_market_risk_signal": ints(0, -1, None, dtype="Int32"),
             "inflation_risk_signal": ints(0, -1, 1, dtype="Int32"),
-            "composite_score": ints(4, -6, 1, dtype="Int32"),
-            "signals_available": ints(6, 6, 4, dtype="Int32"),
+            "breadth_signal": ints(1, -1, None, dtype="Int32"),
+            "composite_score": ints(5, -7, 1, dtype="Int32"),
+            "signals_available": ints(7, 7, 4, dtype="Int32"),
             "composite_label": ["supports_small_caps", "supports_large_caps", "mixed"],
         }
     )
+
+
+def good_fct_breadth_daily() -> pd.DataFrame:
+    # ^RUT on two days (the second with 63-day history), ^GSPC's first day
+    frame = pd.DataFrame(
+        {
+            "fund": ["^RUT", "^RUT", "^GSPC"],
+            "breadth_date": days("2026-06-29", "2026-06-30", "1995-06-30"),
+            "member_count": [1987, 1990, 500],
+            "ma_50_member_count": [1960, 1962, 480],
+            "above_ma_50_frac": [0.61, 0.64, 0.52],
+            "ma_200_member_count": [1900, 1903, 0],
+            "above_ma_200_frac": [0.55, 0.56, None],
+            "advances": [1200, 1100, 260],
+            "declines": [700, 820, 230],
+            "unchanged": [80, 60, 10],
+            "ad_line": [15_400, 15_680, 30],
+            "high_low_member_count": [1850, 1851, 0],
+            "new_highs_252d": [85, 60, 0],
+            "new_lows_252d": [12, 20, 0],
+            "median_member_ret_1d": [0.0042, 0.0018, 0.001],
+            "index_ret_1d": [0.0051, 0.0009, None],
+            "median_member_ret_63d": [0.061, 0.064, None],
+            "index_ret_63d": [0.072, 0.07, None],
+        }
+    )
+    frame["net_new_highs_252d"] = frame["new_highs_252d"] - frame["new_lows_252d"]
+    frame["net_new_highs_frac"] = frame["net_new_highs_252d"] / frame[
+        "high_low_member_count"
+    ].where(frame["high_low_member_count"] > 0)
+    frame["participation_1d_bps"] = (frame["median_member_ret_1d"] - frame["index_ret_1d"]) * 1e4
+    frame["participation_63d_bps"] = (frame["median_member_ret_63d"] - frame["index_ret_63d"]) * 1e4
+    return frame
+
+
+def good_fct_concentration_daily() -> pd.DataFrame:
+    # ^GSPC on two days, and ^RUT on its first day (no member held at the previous close)
+    frame = pd.DataFrame(
+        {
+            "fund": ["^GSPC", "^GSPC", "^RUT"],
+            "concentration_date": days("2026-06-29", "2026-06-30", "1995-06-30"),
+            "weighted_member_count": [503, 503, 1990],
+            "top_10_weight_frac": [0.38, 0.381, 0.031],
+            "largest_weight_frac": [0.071, 0.072, 0.006],
+            "effective_names": [58.2, 57.9, 910.4],
+            "return_member_count": [503, 503, 0],
+            "equal_weight_ret_1d": [0.0031, -0.0042, None],
+            "cap_weight_ret_1d": [0.0052, -0.0061, None],
+            "equal_minus_cap_21d_bps": [-180.5, -176.0, None],
+            "equal_minus_cap_63d_bps": [-420.2, -418.0, None],
+            "etf_equal_minus_cap_1d_bps": [-19.5, 18.2, None],
+            "etf_equal_minus_cap_21d_bps": [-170.0, -168.1, None],
+            "etf_equal_minus_cap_63d_bps": [-405.3, -401.0, None],
+        }
+    )
+    frame.insert(
+        9,
+        "equal_minus_cap_1d_bps",
+        (frame["equal_weight_ret_1d"] - frame["cap_weight_ret_1d"]) * 1e4,
+    )
+    return frame
 
 
 GOOD = {
@@ -418,6 +501,7 @@ GOOD = {
     ETF: good_raw_etf_shares,
     MACRO: good_raw_macro_observations,
     VALUATIONS: good_raw_valuations,
+    CONSTITUENTS: good_raw_constituents,
     PRICES_DAILY: good_fct_prices_daily,
     ROTATION: good_fct_rotation_daily,
     EPISODES: good_fct_rotation_episodes,
@@ -428,6 +512,8 @@ GOOD = {
     MACRO_DAILY: good_fct_macro_daily,
     RATES: good_fct_rate_sensitivity,
     SCORECARD: good_rpt_rotation_scorecard,
+    BREADTH: good_fct_breadth_daily,
+    CONCENTRATION: good_fct_concentration_daily,
 }
 
 
@@ -488,6 +574,28 @@ BAD = [
     bad("etf: duplicate key", ETF, UNIQUE, "symbol, date", frame=duplicated(ETF)),
     bad("etf: null symbol", ETF, NOT_NULL, "symbol", symbol=None),
     bad("etf: missing column", ETF, COLUMNS, None, frame=dropped(ETF, "nav")),
+    # raw.constituents
+    bad("constituents: weight in percent", CONSTITUENTS, BETWEEN, "weight", 2, weight=7.1),
+    bad("constituents: negative weight", CONSTITUENTS, BETWEEN, "weight", weight=-0.01),
+    bad("constituents: null weight", CONSTITUENTS, NOT_NULL, "weight", weight=None),
+    bad("constituents: zero shares", CONSTITUENTS, BETWEEN, "shares", shares=0.0),
+    bad("constituents: unknown sector", CONSTITUENTS, IN_SET, "sector", sector="Cash"),
+    bad("constituents: null symbol", CONSTITUENTS, NOT_NULL, "symbol", symbol=None),
+    bad(
+        "constituents: duplicate key",
+        CONSTITUENTS,
+        UNIQUE,
+        "fund, date, symbol",
+        frame=duplicated(CONSTITUENTS),
+    ),
+    bad("constituents: future date", CONSTITUENTS, BETWEEN, "date", date=FUTURE),
+    bad(
+        "constituents: missing column",
+        CONSTITUENTS,
+        COLUMNS,
+        None,
+        frame=dropped(CONSTITUENTS, "shares"),
+    ),
     # raw.macro_observations (rows: 4 DGS2, 5 DGS10, 6 UNRATE, 7 CPIAUCSL, 9 BAMLH0A0HYM2)
     bad("macro: unemployment 45%", MACRO, BETWEEN, "value", 6, value=45.0),
     bad("macro: CPI loaded as yoy %", MACRO, BETWEEN, "value", 7, value=2.9),
@@ -938,7 +1046,7 @@ BAD = [
         "labour_market_risk_signal",
         0,
         labour_market_risk_signal=1,
-        composite_score=5,
+        composite_score=6,
     ),
     bad(
         "scorecard: score not the sum of the signals",
@@ -971,7 +1079,7 @@ BAD = [
         "regime, momentum_signal",
         1,
         momentum_signal=1,
-        composite_score=-4,
+        composite_score=-5,
     ),
     bad(
         "scorecard: rates signal against the Fed cycle",
@@ -990,7 +1098,7 @@ BAD = [
         "valuation_signal",
         0,
         valuation_signal=0,
-        composite_score=3,
+        composite_score=4,
     ),
     bad(
         "scorecard: percentile above 1",
@@ -1016,6 +1124,195 @@ BAD = [
         frame=duplicated(SCORECARD),
     ),
     bad("scorecard: future date", SCORECARD, BETWEEN, "scorecard_date", 2, scorecard_date=FUTURE),
+    bad(
+        "scorecard: broad breadth called neutral",
+        SCORECARD,
+        IN_SET,
+        "breadth_signal",
+        0,
+        breadth_signal=0,
+        composite_score=4,
+    ),
+    bad(
+        "scorecard: lagging median member called neutral",
+        SCORECARD,
+        IN_SET,
+        "breadth_signal",
+        1,
+        breadth_above_ma_200_frac=0.5,
+        breadth_signal=0,
+        composite_score=-6,
+    ),
+    bad(
+        "scorecard: breadth signal without constituents",
+        SCORECARD,
+        NULL,
+        "breadth_signal",
+        2,
+        breadth_signal=1,
+        composite_score=2,
+        signals_available=5,
+        composite_label="supports_small_caps",
+    ),
+    bad(
+        "scorecard: breadth share above 1",
+        SCORECARD,
+        BETWEEN,
+        "breadth_above_ma_200_frac",
+        0,
+        breadth_above_ma_200_frac=68.0,
+    ),
+    # marts.fct_breadth_daily (row 2: the fund's first day, no 200-day averages yet)
+    bad("breadth: share above 1", BREADTH, BETWEEN, "above_ma_50_frac", 0, above_ma_50_frac=1.2),
+    bad(
+        "breadth: share in percent",
+        BREADTH,
+        BETWEEN,
+        "above_ma_200_frac",
+        1,
+        above_ma_200_frac=56.0,
+    ),
+    bad(
+        "breadth: no share with 200-day averages",
+        BREADTH,
+        NOT_NULL,
+        "above_ma_200_frac",
+        0,
+        above_ma_200_frac=None,
+    ),
+    bad(
+        "breadth: more advances and declines than members",
+        BREADTH,
+        NULL,
+        "member_count",
+        2,
+        advances=400,
+    ),
+    bad(
+        "breadth: more 200-day than 50-day averages",
+        BREADTH,
+        PAIR_GT,
+        "ma_50_member_count, ma_200_member_count",
+        1,
+        ma_200_member_count=1970,
+    ),
+    bad(
+        "breadth: net highs not highs minus lows",
+        BREADTH,
+        NULL,
+        "net_new_highs_252d",
+        0,
+        net_new_highs_252d=97,
+    ),
+    bad(
+        "breadth: highs without a 52-week range",
+        BREADTH,
+        NULL,
+        "high_low_member_count",
+        2,
+        new_highs_252d=3,
+        net_new_highs_252d=3,
+    ),
+    bad(
+        "breadth: participation not median minus index",
+        BREADTH,
+        NULL,
+        "participation_63d_bps",
+        1,
+        participation_63d_bps=-70.0,
+    ),
+    bad("breadth: a day without members", BREADTH, BETWEEN, "member_count", 1, member_count=0),
+    bad("breadth: null A/D line", BREADTH, NOT_NULL, "ad_line", 1, ad_line=None),
+    bad(
+        "breadth: duplicate key",
+        BREADTH,
+        UNIQUE,
+        "fund, breadth_date",
+        frame=duplicated(BREADTH),
+    ),
+    bad("breadth: future date", BREADTH, BETWEEN, "breadth_date", 1, breadth_date=FUTURE),
+    # marts.fct_concentration_daily (row 2: the fund's first day)
+    bad(
+        "concentration: top-10 share above 1",
+        CONCENTRATION,
+        BETWEEN,
+        "top_10_weight_frac",
+        0,
+        top_10_weight_frac=1.3,
+    ),
+    bad(
+        "concentration: top-10 share 0",
+        CONCENTRATION,
+        BETWEEN,
+        "top_10_weight_frac",
+        2,
+        top_10_weight_frac=0.0,
+    ),
+    bad(
+        "concentration: top 10 below the largest",
+        CONCENTRATION,
+        PAIR_GT,
+        "top_10_weight_frac, largest_weight_frac",
+        1,
+        largest_weight_frac=0.5,
+    ),
+    bad(
+        "concentration: fewer than one effective name",
+        CONCENTRATION,
+        BETWEEN,
+        "effective_names",
+        0,
+        effective_names=0.4,
+    ),
+    bad(
+        "concentration: more effective names than members",
+        CONCENTRATION,
+        NULL,
+        "effective_names",
+        0,
+        effective_names=612.0,
+    ),
+    bad(
+        "concentration: spread not equal minus cap",
+        CONCENTRATION,
+        NULL,
+        "equal_minus_cap_1d_bps",
+        1,
+        equal_minus_cap_1d_bps=25.0,
+    ),
+    bad(
+        "concentration: no return with members held",
+        CONCENTRATION,
+        NOT_NULL,
+        "cap_weight_ret_1d",
+        0,
+        cap_weight_ret_1d=None,
+        equal_minus_cap_1d_bps=None,
+    ),
+    bad(
+        "concentration: equal weight 60% above cap weight in a day",
+        CONCENTRATION,
+        BETWEEN,
+        "equal_minus_cap_1d_bps",
+        0,
+        equal_weight_ret_1d=0.6,
+        equal_minus_cap_1d_bps=5948.0,
+    ),
+    bad(
+        "concentration: duplicate key",
+        CONCENTRATION,
+        UNIQUE,
+        "fund, concentration_date",
+        frame=duplicated(CONCENTRATION),
+    ),
+    bad(
+        "concentration: future date",
+        CONCENTRATION,
+        BETWEEN,
+        "concentration_date",
+        1,
+        concentration_date=FUTURE,
+    ),
 ]
 
 

@@ -3,7 +3,13 @@
     the instruments seed's large-cap index (kind = 'index', segment = 'large': ^GSPC, which
     prices on every NYSE trading day), numbered in date order. If that index is not loaded at
     all, every distinct price date of any symbol.
+
+    Materialized as a table (intermediate models are views by default): it is tiny, but a view
+    would scan raw.prices again in every model that reads it, and with index members loaded
+    raw.prices holds tens of millions of rows.
 -#}
+
+{{ config(materialized='table') }}
 
 with prices as (
 

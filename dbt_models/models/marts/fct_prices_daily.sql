@@ -1,5 +1,7 @@
 {#-
-    One row per symbol and trading day (the symbol's own rows in raw.prices).
+    One row per instrument of the seed and trading day (the symbol's own rows in raw.prices).
+    raw.prices also holds the prices of index and fund members (raw.constituents); those go
+    through int_member_returns_daily instead, so this mart keeps only the seed's instruments.
     Every return is a direct ratio of two return prices (never a compounded product), so it
     matches a plain pandas computation to floating-point precision.
 -#}
@@ -7,6 +9,22 @@
 with prices as (
 
     select * from {{ ref('stg_raw__prices') }}
+
+),
+
+instruments as (
+
+    select * from {{ ref('instruments') }}
+
+),
+
+-- the seed's instruments only: member prices share raw.prices but are not instruments
+instrument_prices as (
+
+    select prices.*
+    from prices
+    inner join instruments
+        on instruments.symbol = prices.symbol
 
 ),
 
@@ -22,7 +40,7 @@ return_prices as (
         cast({{ dbt.date_trunc('month', 'price_date') }} as date) as month_start,
         cast({{ dbt.date_trunc('quarter', 'price_date') }} as date) as quarter_start,
         cast({{ dbt.date_trunc('year', 'price_date') }} as date) as year_start
-    from prices
+    from instrument_prices
 
 ),
 
