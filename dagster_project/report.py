@@ -915,6 +915,16 @@ def scorecard_table(scorecard: pd.DataFrame) -> str:
             f"above {VARS['scorecard_core_cpi_high_pct']}% -1, below "
             f"{VARS['scorecard_core_cpi_low_pct']}% +1, otherwise 0",
         ),
+        (
+            "breadth_signal",
+            "Breadth",
+            f"{shown('breadth_above_ma_200_frac', '.0%')} of {named('breadth_fund')} members above"
+            " their 200-day average; median member vs index over 63 days "
+            + shown("breadth_participation_63d_bps", "+,.0f", " bps"),
+            f"at least {VARS['scorecard_breadth_broad_frac']:.0%} above and median not lagging +1;"
+            f" at most {VARS['scorecard_breadth_narrow_frac']:.0%} above or lagging by"
+            f" {VARS['scorecard_breadth_lag_bps']} bps -1, otherwise 0",
+        ),
     ]
     body = []
     for column, name, evidence, rule in lines:
@@ -933,8 +943,8 @@ def scorecard_table(scorecard: pd.DataFrame) -> str:
         f"{_cell('composite_score', score, _signal(score))}</td><td>"
         f"{_cell('composite_label', row['composite_label'], _words(row['composite_label']))}"
         f" ({_cell('signals_available', row['signals_available'], str(row['signals_available']))}"
-        f' of 6 signals known)</td><td class="rule">sum of the signals; at least +{threshold} '
-        f"supports small caps, at most -{threshold} large caps</td></tr>"
+        f' of {len(lines)} signals known)</td><td class="rule">sum of the signals; at least'
+        f" +{threshold} supports small caps, at most -{threshold} large caps</td></tr>"
     )
     day = _cell("scorecard_date", row["scorecard_date"], f"{row['scorecard_date']:%d %b %Y}")
     return (
@@ -1035,9 +1045,11 @@ def headline(data: ReportData) -> str:
         )
     if not data.scorecard.empty:
         s = data.scorecard.iloc[0]
+        signals = sum(column.endswith("_signal") for column in s.index)
         sentences.append(
             f"The scorecard's composite is <b>{_signal(s['composite_score'])}</b>: "
-            f"<b>{_words(s['composite_label'])}</b> ({s['signals_available']} of 6 signals known)."
+            f"<b>{_words(s['composite_label'])}</b>"
+            f" ({s['signals_available']} of {signals} signals known)."
         )
     return f'<p class="headline">{" ".join(sentences)}</p>'
 

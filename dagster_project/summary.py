@@ -38,7 +38,7 @@ LATEST_SCORECARD = """
 select scorecard_date as date, pair_id, composite_label, composite_score as score,
        signals_available as known, momentum_signal as momentum, valuation_signal as valuation,
        flows_signal as flows, rates_signal as rates, labour_market_risk_signal as labour,
-       inflation_risk_signal as inflation
+       inflation_risk_signal as inflation, breadth_signal as breadth
 from marts.rpt_rotation_scorecard
 order by scorecard_date desc
 limit 1

@@ -45,6 +45,7 @@ SIGNALS = [
     "rates_signal",
     "labour_market_risk_signal",
     "inflation_risk_signal",
+    "breadth_signal",
 ]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
