@@ -1,0 +1,93 @@
+"""Whole-warehouse build times and peak memory, as `make run` builds it, on the sample source.
+
+    .venv/bin/python benchmarks/build_times.py                  # the default universe
+    .venv/bin/python benchmarks/build_times.py --members 1500   # 3,000 constituents x 30 years
+
+Each case runs `dagster asset materialize --select '*'` in a fresh process against a warehouse
+in a temporary folder, and measures its wall time and the peak resident memory of the process
+and the processes it waited for (dbt), from the kernel's rusage:
+
+1. cold: a new warehouse, every asset, with the sample ending one trading day early;
+2. warm: the same again, nothing new;
+3. incremental: the sample's end moved on by one trading day (one new day of every series).
+
+Then the slowest steps of each case, from Dagster's own step timings: where the time goes.
+Prints a table; asserts nothing (a benchmark, not a test).
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+STEP = re.compile(
+    r' - ([\w.]+) - STEP_SUCCESS - Finished execution of step "[^"]+" in ([\d.]+)(ms|s)'
+)
+END = "2026-06-30"
+DAY_BEFORE = "2026-06-29"
+
+
+def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Counter]:
+    """Seconds, peak resident GB and seconds per step of one full materialization."""
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "DAGSTER_HOME": str(folder / "dagster_home"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "ROTATION_SOURCE": "sample",
+        "ROTATION_WAREHOUSE": str(folder / "rotation.duckdb"),
+        "ROTATION_SAMPLE_END": end,
+        "ROTATION_SAMPLE_MEMBERS": str(members),
+    }
+    (folder / "dagster_home").mkdir(exist_ok=True)
+    (folder / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    command = [str(BIN / "dagster"), "asset", "materialize", "-m", "dagster_project.definitions"]
+    log = folder / "run.log"
+    started = time.perf_counter()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [*command, "--select", "*"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"materialization failed, see {log}")
+    steps = Counter()
+    for step, value, unit in STEP.findall(log.read_text()):
+        steps[step] += float(value) / (1000 if unit == "ms" else 1)
+    return seconds, usage.ru_maxrss / 1024**2, steps  # ru_maxrss: KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=100, help="members per sample index")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold build")
+    args = parser.parse_args()
+    cases = [("cold", DAY_BEFORE), ("warm", DAY_BEFORE), ("incremental", END)]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="rotation-bench-") as tmp:
+        for name, end in cases[:1] if args.cold_only else cases:
+            seconds, gb, steps = materialize(Path(tmp), end, args.members)
+            results.append((name, seconds, gb, steps))
+            print(f"{name}: {seconds:.1f} s, peak {gb:.2f} GB", flush=True)
+    cpus = os.cpu_count()
+    print(f"\n{args.members} members per index, {cpus} cores, Python {sys.version.split()[0]}")
+    print("| build | wall s | peak resident GB | vs cold |")
+    print("|---|---|---|---|")
+    cold = results[0][1]
+    for name, seconds, gb, _ in results:
+        print(f"| {name} | {seconds:.1f} | {gb:.2f} | {seconds / cold:.2f} |")
+    for name, _, _, steps in results:
+        top = ", ".join(f"{step} {s:.1f}" for step, s in steps.most_common(6))
+        print(f"\nslowest steps ({name}, s): {top}")
+
+
+if __name__ == "__main__":
+    main()
