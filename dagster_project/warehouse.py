@@ -418,3 +418,32 @@ def upsert(
         con.execute("rollback")
         raise
     return result
+
+
+def run_loads_since(con: duckdb.DuckDBPyConnection, table_name: str, run_id: str) -> object:
+    """When the run's first load of ``raw.<table_name>`` started (None if the run loaded none).
+
+    Every row that load, or any later one, inserted or updated has ``loaded_at`` at or after it.
+    """
+    ensure_schema(con)
+    ((since,),) = con.execute(
+        "select min(started_at) from raw.load_log where table_name = ? and run_id = ?",
+        [RAW_TABLES[table_name].qualified, run_id],
+    ).fetchall()
+    return since
+
+
+def rows_loaded_in_run(
+    con: duckdb.DuckDBPyConnection, table_name: str, run_id: str
+) -> tuple[pd.DataFrame, object]:
+    """The rows of ``raw.<table_name>`` the run's loads inserted or updated, and since when.
+
+    Rows a load left unchanged keep their earlier ``loaded_at`` and are not returned: they were
+    validated by the run that loaded them. Rows a later run touched meanwhile are included.
+    """
+    table = RAW_TABLES[table_name]
+    since = run_loads_since(con, table_name, run_id)
+    if since is None:  # the run loaded nothing into this table: an empty frame, same columns
+        return con.execute(f"select * from {table.qualified} limit 0").df(), None
+    frame = con.execute(f"select * from {table.qualified} where loaded_at >= ?", [since]).df()
+    return frame, since

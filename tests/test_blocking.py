@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import duckdb
 import pandas as pd
 
@@ -36,6 +38,9 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     assert first.success
     assert "marts/fct_rotation_daily" in materialized_keys(first)
 
+    # the raw check validates the rows loaded in the run: the bad row is loaded as one of the
+    # second run's loads (its load_log row carries the run id), as a bad source batch would be
+    run_id = str(uuid.uuid4())
     with duckdb.connect(settings.warehouse_path) as con:
         # a row the writer accepts (no quarantine rule covers it) but the suite must catch
         bad = pd.DataFrame(
@@ -46,10 +51,10 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
                 "high": [45.0],
             }
         )
-        warehouse.upsert(con, "prices", bad, source="test")
+        warehouse.upsert(con, "prices", bad, source="test", run_id=run_id)
 
     before = mart_checksums(settings.warehouse_path)
-    second = job.execute_in_process(raise_on_error=False)
+    second = job.execute_in_process(raise_on_error=False, run_id=run_id)
     assert not second.success
     checks = [
         e.asset_check_evaluation_data
