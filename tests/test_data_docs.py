@@ -2,9 +2,10 @@
 
 import re
 
+import duckdb
 import pandas as pd
 
-from dagster_project import data_docs
+from dagster_project import data_docs, warehouse
 
 RESOURCE = re.compile(r"<(link|script|img)[^>]+(href|src)=\"https?://", re.IGNORECASE)
 
@@ -44,3 +45,26 @@ def test_the_run_builds_data_docs_beside_the_warehouse(sample_warehouse):
     index = sample_warehouse.parent / "data_docs" / "index.html"
     assert index.exists()
     assert not RESOURCE.search(index.read_text())
+
+
+def test_docs_show_what_each_check_validated():
+    """A raw table: the rows its latest loading run inserted or updated; a mart: all of it."""
+    con = duckdb.connect()
+
+    def prices(closes: dict[str, float]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"symbol": "IWM", "date": pd.to_datetime(list(closes)), "close": list(closes.values())}
+        )
+
+    warehouse.upsert(
+        con, "prices", prices({"2026-01-02": 10.0, "2026-01-05": 11.0}), source="t", run_id="a"
+    )
+    warehouse.upsert(
+        con, "prices", prices({"2026-01-05": 12.0, "2026-01-06": 13.0}), source="t", run_id="b"
+    )
+    con.execute("create schema marts; create table marts.m as select range as x from range(4)")
+
+    raw = data_docs._rows_checked(con, "raw.prices")
+    assert sorted(raw["date"].dt.strftime("%Y-%m-%d")) == ["2026-01-05", "2026-01-06"]
+    assert len(data_docs._rows_checked(con, "marts.m")) == 4
+    assert data_docs._rows_checked(con, "raw.valuations").empty  # never loaded
