@@ -28,8 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STEP = re.compile(
-    r' - ([\w.]+) - STEP_SUCCESS - Finished execution of step "[^"]+" in ([\d.]+)(ms|s)'
+    r' - ([\w.]+) - STEP_SUCCESS - Finished execution of step "[^"]+" in ([\dhms.]+)\.'
 )
+UNITS = re.compile(r"([\d.]+)(ms|h|m|s)")  # Dagster writes 285ms, 1.51s, 1m0s
+SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
 END = "2026-06-30"
 DAY_BEFORE = "2026-06-29"
 
@@ -60,8 +62,8 @@ def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Cou
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"materialization failed, see {log}")
     steps = Counter()
-    for step, value, unit in STEP.findall(log.read_text()):
-        steps[step] += float(value) / (1000 if unit == "ms" else 1)
+    for step, duration in STEP.findall(log.read_text()):
+        steps[step] += sum(float(v) * SECONDS[u] for v, u in UNITS.findall(duration))
     return seconds, usage.ru_maxrss / 1024**2, steps  # ru_maxrss: KiB on Linux
 
 
