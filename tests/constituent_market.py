@@ -385,3 +385,18 @@ def expected_concentration(prices: pd.DataFrame, constituents: pd.DataFrame) -> 
             how="left",
         )
     return frame.sort_values(["fund", "concentration_date"]).reset_index(drop=True)
+
+
+def assert_matches(mart: pd.DataFrame, expected: pd.DataFrame, key: list[str], **tolerance) -> None:
+    """Every row and column of a mart equals the pandas computation (keys exactly)."""
+    assert len(mart) == len(expected) > 1000
+    for column in key:
+        assert (mart[column].to_numpy() == expected[column].to_numpy()).all(), column
+    assert set(mart.columns) == set(expected.columns)
+    for column in mart.columns.difference(key):
+        np.testing.assert_allclose(
+            mart[column].astype(float).to_numpy(),
+            expected[column].astype(float).to_numpy(),
+            err_msg=column,
+            **tolerance,
+        )
