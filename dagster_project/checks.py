@@ -13,9 +13,13 @@ that loaded it. Every raw expectation is about one row (or the table's columns, 
 which the table's primary key enforces), so no neighbouring rows are needed. A run that loaded
 nothing into the table validates 0 rows and passes. Mart checks validate the whole mart, which
 dbt rebuilds on every run.
+
+A big load (a first load of thousands of members: millions of price rows) is validated in
+chunks of a million rows, split by symbol, so memory stays bounded (``quality.run_suite``).
+Each check also keeps its suite's full GX result in ``audit.validation_results``: the Data Docs
+of a raw table render it instead of validating the rows again.
 """
 
-import pandas as pd
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -29,14 +33,18 @@ from dagster_duckdb import DuckDBResource
 from dagster_project import quality, warehouse
 
 
-def _rows_to_validate(con, schema: str, name: str, run_id: str) -> tuple[pd.DataFrame, str]:
-    """The frame a check validates and the words for which rows it holds."""
+def _run_suite(con, suite_name: str, run_id: str) -> tuple[object, str]:
+    """GX's result of the suite on what its check validates, and the words for which rows."""
+    schema, name = quality.suite_table(suite_name).split(".")
     if schema != "raw":
-        return con.sql(f"select * from {schema}.{name}").df(), "the whole table"
-    frame, since = warehouse.rows_loaded_in_run(con, name, run_id)
+        mart = con.sql(f"select * from {schema}.{name}").df()
+        return quality.run_suite([mart], suite_name), "the whole table"
+    since = warehouse.run_loads_since(con, name, run_id)
+    chunks = warehouse.chunks_loaded_in_run(con, name, since, quality.CHUNK_ROWS)
+    result = quality.run_suite(chunks, suite_name)
     if since is None:
-        return frame, "rows loaded in this run: none"
-    return frame, f"rows loaded in this run (loaded_at >= {since:%Y-%m-%d %H:%M:%S})"
+        return result, "rows loaded in this run: none"
+    return result, f"rows loaded in this run (loaded_at >= {since:%Y-%m-%d %H:%M:%S})"
 
 
 def suite_check(suite_name: str) -> AssetChecksDefinition:
@@ -64,10 +72,11 @@ def suite_check(suite_name: str) -> AssetChecksDefinition:
     def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         run_id = context.run.run_id
         with duckdb.get_connection() as con:
-            frame, rows = _rows_to_validate(con, schema, name, run_id)
-        outcomes = quality.validate(frame, suite_name)
-        with duckdb.get_connection() as con:
+            result, rows = _run_suite(con, suite_name, run_id)
+            outcomes = quality.outcomes(result)
             warehouse.append_audit(con, quality.audit_rows(outcomes, suite_name, run_id))
+            warehouse.save_validation(con, suite_name, run_id, quality.result_json(result))
+        validated = result.meta["rows_validated"]
         failed = [o for o in outcomes if not o.success]
         for outcome in failed:
             context.log.error(f"{table}: {outcome.describe()}")
@@ -76,12 +85,12 @@ def suite_check(suite_name: str) -> AssetChecksDefinition:
             severity=AssetCheckSeverity.ERROR,
             description=(
                 f"{len(failed)} of {len(outcomes)} expectations failed on {table}"
-                f" ({len(frame)} {rows_of})"
+                f" ({validated} {rows_of})"
                 if failed
-                else f"all {len(outcomes)} expectations passed on {table} ({len(frame)} {rows_of})"
+                else f"all {len(outcomes)} expectations passed on {table} ({validated} {rows_of})"
             ),
             metadata={
-                "rows_validated": len(frame),
+                "rows_validated": validated,
                 "rows": rows,
                 "expectations": len(outcomes),
                 "failed": len(failed),

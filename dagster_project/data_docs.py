@@ -9,10 +9,9 @@ script and image is removed and a small stylesheet is inlined, so each page is s
 import re
 import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
@@ -44,23 +43,30 @@ def offline(html: str) -> str:
     return EXTERNAL.sub("", html).replace("</head>", f"{INLINE_STYLE}</head>", 1)
 
 
-def build(frames: dict[str, pd.DataFrame], folder: Path, today: date | None = None) -> Path:
-    """Validate each frame against its suite and write the Data Docs site into ``folder``."""
-    import great_expectations as gx  # slow to import: only when docs are built
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+def build(results: dict[str, Any], folder: Path) -> Path:
+    """Write the Data Docs site of each suite and its validation result into ``folder``.
 
-    parameters = {"today": pd.Timestamp(today or date.today())}
+    ``results`` maps suite names to GX ``ExpectationSuiteValidationResult``s (None: the suite's
+    page without a validation)."""
+    import great_expectations as gx  # slow to import: only when docs are built
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
     with tempfile.TemporaryDirectory() as project:
         context = gx.get_context(mode="file", project_root_dir=project)
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        source = context.data_sources.add_pandas("warehouse")
-        for name, frame in frames.items():
-            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("table")
-            suite = context.suites.add(quality.expectation_suite(name))
-            validation = context.validation_definitions.add(
-                gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        for name, result in results.items():
+            context.suites.add(quality.expectation_suite(name))
+            if result is None:
+                continue
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
+                run_id=RunIdentifier(run_name=name),
+                batch_identifier=result.batch_id or name,
             )
-            validation.run(batch_parameters={"dataframe": frame}, expectation_parameters=parameters)
+            context.validation_results_store.store_validation_results(result, key)
         context.build_data_docs()
         site = Path(project) / "gx" / "uncommitted" / "data_docs" / "local_site"
         shutil.rmtree(folder, ignore_errors=True)
@@ -70,39 +76,31 @@ def build(frames: dict[str, pd.DataFrame], folder: Path, today: date | None = No
     return folder / "index.html"
 
 
-def _rows_checked(con, table: str) -> pd.DataFrame:
-    """What the table's check validates: a mart whole; of a raw table, the rows loaded by the
-    latest run that loaded it (its check validated those; older rows were checked when loaded)."""
-    schema, name = table.split(".")
+def _result(con, suite_name: str):
+    """A mart's suite validated on the whole mart; a raw table's, the result its check saved
+    (the rows its latest loading run inserted or updated: older rows were checked when loaded)."""
+    schema, name = quality.suite_table(suite_name).split(".")
     if schema != "raw":
-        return con.sql(f"select * from {table}").df()
-    latest = con.execute(
-        "select run_id from raw.load_log where table_name = ? and run_id is not null"
-        " order by started_at desc limit 1",
-        [table],
-    ).fetchall()
-    if not latest:
-        return con.sql(f"select * from {table} limit 0").df()
-    return warehouse.rows_loaded_in_run(con, name, latest[0][0])[0]
+        return quality.run_suite([con.sql(f"select * from {schema}.{name}").df()], suite_name)
+    saved = warehouse.latest_validation(con, suite_name)
+    return quality.result_from_json(saved) if saved else None
 
 
 @asset(
     key=["quality", "data_docs"],
     group_name="quality",
     deps=[quality.suite_table(name).split(".") for name in quality.suite_names()],
-    description="Great Expectations Data Docs of every suite, readable offline: each mart whole,"
-    " each raw table's rows of its latest load (what its check validated).",
+    description="Great Expectations Data Docs of every suite, readable offline: each mart"
+    " validated whole, each raw table's latest check result (the rows its latest load changed).",
 )
 def data_docs(
     context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
 ) -> MaterializeResult:
     with duckdb.get_connection() as con:
-        frames = {
-            name: _rows_checked(con, quality.suite_table(name)) for name in quality.suite_names()
-        }
+        results = {name: _result(con, name) for name in quality.suite_names()}
     folder = Path(settings.warehouse_path).parent / "data_docs"
-    index = build(frames, folder)
+    index = build(results, folder)
     context.log.info(f"Data Docs: {index}")
     return MaterializeResult(
-        metadata={"index": MetadataValue.path(str(index)), "suites": len(frames)}
+        metadata={"index": MetadataValue.path(str(index)), "suites": len(results)}
     )

@@ -8,6 +8,8 @@ DuckDB: its SQL engine on DuckDB gives false failures (DEVELOPERS.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -19,6 +21,7 @@ from dagster_project.reference import PROJECT_ROOT
 
 SUITES_DIR = PROJECT_ROOT / "expectations"
 SAMPLE_SIZE = 5
+CHUNK_ROWS = 1_000_000  # rows validated at once (see run_suite)
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,39 @@ def expectation_suite(suite_name: str):
     )
 
 
-def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) -> list[Outcome]:
-    """Validate ``frame`` against the named suite; ``$PARAMETER: today`` is today's date."""
+# Expectations about single rows, the table's columns, or its key: validating a table in chunks
+# that split it by the key's first column gives the same verdicts as validating it whole.
+ROW_WISE = {
+    "expect_column_pair_values_a_to_be_greater_than_b",
+    "expect_column_values_to_be_between",
+    "expect_column_values_to_be_in_set",
+    "expect_column_values_to_be_null",
+    "expect_column_values_to_be_of_type",
+    "expect_column_values_to_not_be_null",
+    "expect_compound_columns_to_be_unique",
+    "expect_table_columns_to_match_set",
+}
+COUNTS = ("element_count", "missing_count", "unexpected_count")
+SAMPLES = ("partial_unexpected_list", "partial_unexpected_index_list", "partial_unexpected_counts")
+
+
+def row_wise(suite_name: str) -> bool:
+    """Whether the suite may validate a table in chunks split by its key (see ``ROW_WISE``)."""
+    return all(e["type"] in ROW_WISE for e in load_suite(suite_name)["expectations"])
+
+
+def _as_nanoseconds(frame: pd.DataFrame) -> pd.DataFrame:
+    """Datetime columns in nanoseconds: GX compares only datetime64[ns] columns vectorized
+    (DuckDB gives microseconds; a 5 M-row date check took 7.7 s per row instead of 0.2 s)."""
+    columns = {
+        c: "datetime64[ns]"
+        for c, dtype in frame.dtypes.items()
+        if pd.api.types.is_datetime64_dtype(dtype) and dtype != "datetime64[ns]"
+    }
+    return frame.astype(columns) if columns else frame
+
+
+def _validate_frame(frame: pd.DataFrame, suite_name: str, today: date | None):
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -109,19 +143,93 @@ def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) ->
         context.data_sources.add_pandas("warehouse")
         .add_dataframe_asset(suite_name)
         .add_batch_definition_whole_dataframe("whole_table")
-        .get_batch(batch_parameters={"dataframe": frame})
+        .get_batch(batch_parameters={"dataframe": _as_nanoseconds(frame)})
     )
-    suite = expectation_suite(suite_name)
     parameters = {"today": pd.Timestamp(today or date.today())}
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
     key = [c for c in key_columns(spec) if c in frame.columns]
     if key:  # name the offending rows by their key
         result_format["unexpected_index_column_names"] = key
-    results = batch.validate(suite, expectation_parameters=parameters, result_format=result_format)
-    outcomes = []
-    for r in results.results:
+    suite = expectation_suite(suite_name)
+    return batch.validate(suite, expectation_parameters=parameters, result_format=result_format)
+
+
+def _merge_expectation(parts: list):
+    """One expectation's results on every chunk, as GX would give them on the whole table."""
+    failed = [r for r in parts if not r.success]
+    merged = deepcopy(failed[0] if failed else parts[0])
+    merged.success = not failed
+    if "element_count" not in merged.result:  # about the columns: the same on every chunk
+        return merged
+    for name in COUNTS:
+        merged.result[name] = sum(r.result.get(name) or 0 for r in parts)
+    total, missing, unexpected = (merged.result[name] for name in COUNTS)
+    present = total - missing
+    percents = {
+        "missing_percent": 100 * missing / total if total else None,
+        "unexpected_percent": 100 * unexpected / present if present else None,
+        "unexpected_percent_total": 100 * unexpected / total if total else None,
+        "unexpected_percent_nonmissing": 100 * unexpected / present if present else None,
+    }
+    merged.result.update({k: v for k, v in percents.items() if k in merged.result})
+    for name in SAMPLES:
+        if name in merged.result:
+            samples = [item for r in failed for item in r.result.get(name) or []]
+            merged.result[name] = samples[:SAMPLE_SIZE]
+    return merged
+
+
+def _merge(chunks: list):
+    """Suite results on chunks of one table, merged into one result for the whole table."""
+
+    def same(r):  # GX does not promise the same order of results on every chunk
+        config = r.expectation_config
+        return config.type, json.dumps(config.kwargs, sort_keys=True, default=str)
+
+    merged = deepcopy(chunks[0])
+    by_expectation = {same(r): [r] for r in merged.results}
+    for chunk in chunks[1:]:
+        for r in chunk.results:
+            by_expectation[same(r)].append(r)
+    merged.results = [_merge_expectation(parts) for parts in by_expectation.values()]
+    merged.success = all(r.success for r in merged.results)
+    passed = sum(r.success for r in merged.results)
+    evaluated = len(merged.results)
+    merged.statistics.update(
+        evaluated_expectations=evaluated,
+        successful_expectations=passed,
+        unsuccessful_expectations=evaluated - passed,
+        success_percent=100 * passed / evaluated if evaluated else None,
+    )
+    return merged
+
+
+def run_suite(frames: Iterable[pd.DataFrame], suite_name: str, today: date | None = None):
+    """GX's validation result (``ExpectationSuiteValidationResult``) of the named suite on the
+    rows of ``frames`` taken together; ``$PARAMETER: today`` is today's date.
+
+    Several frames are chunks of one table, split by its key's first column, so that a table of
+    millions of rows never sits in memory at once (only for ``row_wise`` suites): GX's pandas
+    validation holds about 0.4 GB per million price rows. ``meta["rows_validated"]`` counts
+    the rows.
+    """
+    chunks, rows = [], 0
+    for frame in frames:
+        if chunks and not row_wise(suite_name):
+            raise ValueError(f"suite {suite_name} has expectations that cannot run on chunks")
+        chunks.append(_validate_frame(frame, suite_name, today))
+        rows += len(frame)
+    result = chunks[0] if len(chunks) == 1 else _merge(chunks)
+    result.meta["rows_validated"] = rows
+    return result
+
+
+def outcomes(result) -> list[Outcome]:
+    """A GX suite validation result as one ``Outcome`` per expectation."""
+    found = []
+    for r in result.results:
         error = r.exception_info.get("exception_message") if r.exception_info else None
-        outcomes.append(
+        found.append(
             Outcome(
                 expectation=r.expectation_config.type,
                 column=_column_of(r.expectation_config.kwargs),
@@ -140,7 +248,26 @@ def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) ->
                 error=error if error and not r.success else None,
             )
         )
-    return outcomes
+    return found
+
+
+def validate(frame: pd.DataFrame, suite_name: str, today: date | None = None) -> list[Outcome]:
+    """Validate ``frame`` against the named suite; ``$PARAMETER: today`` is today's date."""
+    return outcomes(run_suite([frame], suite_name, today))
+
+
+def result_json(result) -> str:
+    """A suite validation result as JSON (what ``audit.validation_results`` stores)."""
+    return json.dumps(result.to_json_dict(), default=str)
+
+
+def result_from_json(text: str):
+    """The ``ExpectationSuiteValidationResult`` stored by ``result_json``."""
+    from great_expectations.core.expectation_validation_result import (
+        expectationSuiteValidationResultSchema,
+    )
+
+    return expectationSuiteValidationResultSchema.load(json.loads(text))
 
 
 def audit_rows(outcomes: list[Outcome], suite_name: str, run_id: str | None) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -187,6 +188,38 @@ def append_audit(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> None:
         con.execute("insert into audit.expectation_results by name select * from audit_frame")
     finally:
         con.unregister("audit_frame")
+
+
+VALIDATIONS_DDL = """
+create table if not exists audit.validation_results (
+    suite varchar primary key,
+    run_id varchar,
+    validated_at timestamp not null,
+    result json not null
+)
+"""
+
+
+def save_validation(
+    con: duckdb.DuckDBPyConnection, suite: str, run_id: str | None, result_json: str
+) -> None:
+    """Keep the suite's latest Great Expectations validation result (JSON) for Data Docs."""
+    con.execute("create schema if not exists audit")
+    con.execute(VALIDATIONS_DDL)
+    con.execute(
+        "insert or replace into audit.validation_results values (?, ?, ?, ?)",
+        [suite, run_id, datetime.now(UTC).replace(tzinfo=None), result_json],
+    )
+
+
+def latest_validation(con: duckdb.DuckDBPyConnection, suite: str) -> str | None:
+    """The suite's latest validation result saved by ``save_validation``, if any."""
+    con.execute("create schema if not exists audit")
+    con.execute(VALIDATIONS_DDL)
+    rows = con.execute(
+        "select result from audit.validation_results where suite = ?", [suite]
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 def last_dates(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, object]:
@@ -433,17 +466,38 @@ def run_loads_since(con: duckdb.DuckDBPyConnection, table_name: str, run_id: str
     return since
 
 
-def rows_loaded_in_run(
-    con: duckdb.DuckDBPyConnection, table_name: str, run_id: str
-) -> tuple[pd.DataFrame, object]:
-    """The rows of ``raw.<table_name>`` the run's loads inserted or updated, and since when.
+def chunks_loaded_in_run(
+    con: duckdb.DuckDBPyConnection, table_name: str, since: object, chunk_rows: int
+) -> Iterator[pd.DataFrame]:
+    """The rows of ``raw.<table_name>`` loaded since ``since`` (``run_loads_since``: the rows the
+    run's loads inserted or updated), in chunks of about ``chunk_rows`` rows.
 
     Rows a load left unchanged keep their earlier ``loaded_at`` and are not returned: they were
-    validated by the run that loaded them. Rows a later run touched meanwhile are included.
+    validated by the run that loaded them. Chunks split the rows by the key's first column, so
+    all rows of a symbol (series, fund) are in one chunk, with every row sharing their key.
+    ``since`` None (the run loaded nothing) or no rows gives one empty frame, same columns.
     """
     table = RAW_TABLES[table_name]
-    since = run_loads_since(con, table_name, run_id)
-    if since is None:  # the run loaded nothing into this table: an empty frame, same columns
-        return con.execute(f"select * from {table.qualified} limit 0").df(), None
-    frame = con.execute(f"select * from {table.qualified} where loaded_at >= ?", [since]).df()
-    return frame, since
+    first = next(iter(table.key))
+    counts = []
+    if since is not None:
+        counts = con.execute(
+            f"select {first}, count(*) from {table.qualified} where loaded_at >= ?"
+            " group by all order by 1",
+            [since],
+        ).fetchall()
+    if not counts:
+        yield con.execute(f"select * from {table.qualified} limit 0").df()
+        return
+    groups, rows = [[]], 0
+    for value, n in counts:
+        if rows + n > chunk_rows and groups[-1]:
+            groups.append([])
+            rows = 0
+        groups[-1].append(value)
+        rows += n
+    for values in groups:
+        yield con.execute(
+            f"select * from {table.qualified} where loaded_at >= ? and list_contains(?, {first})",
+            [since, values],
+        ).df()

@@ -5,7 +5,7 @@ import re
 import duckdb
 import pandas as pd
 
-from dagster_project import data_docs, warehouse
+from dagster_project import data_docs, quality, warehouse
 
 RESOURCE = re.compile(r"<(link|script|img)[^>]+(href|src)=\"https?://", re.IGNORECASE)
 
@@ -25,7 +25,8 @@ def test_data_docs_are_built_and_load_nothing_from_the_internet(tmp_path):
             "loaded_at": pd.Timestamp("2026-01-06"),
         }
     )
-    index = data_docs.build({"raw_prices": frame}, tmp_path / "docs")
+    saved = quality.result_json(quality.run_suite([frame], "raw_prices"))  # as a check saves it
+    index = data_docs.build({"raw_prices": quality.result_from_json(saved)}, tmp_path / "docs")
     assert index.exists()
     pages = list((tmp_path / "docs").rglob("*.html"))
     assert len(pages) >= 3  # index, the suite, one validation
@@ -47,24 +48,15 @@ def test_the_run_builds_data_docs_beside_the_warehouse(sample_warehouse):
     assert not RESOURCE.search(index.read_text())
 
 
-def test_docs_show_what_each_check_validated():
-    """A raw table: the rows its latest loading run inserted or updated; a mart: all of it."""
+def test_a_raw_tables_docs_show_its_checks_saved_result_not_a_new_validation():
+    """A raw table: the result its latest check saved (the rows that run loaded); none yet: the
+    suite's page alone."""
     con = duckdb.connect()
+    bad = pd.DataFrame({"symbol": ["IWM"], "date": pd.to_datetime(["2030-01-02"]), "close": [-1.0]})
+    result = quality.run_suite([bad], "raw_prices")
+    warehouse.save_validation(con, "raw_prices", "run-1", quality.result_json(result))
 
-    def prices(closes: dict[str, float]) -> pd.DataFrame:
-        return pd.DataFrame(
-            {"symbol": "IWM", "date": pd.to_datetime(list(closes)), "close": list(closes.values())}
-        )
-
-    warehouse.upsert(
-        con, "prices", prices({"2026-01-02": 10.0, "2026-01-05": 11.0}), source="t", run_id="a"
-    )
-    warehouse.upsert(
-        con, "prices", prices({"2026-01-05": 12.0, "2026-01-06": 13.0}), source="t", run_id="b"
-    )
-    con.execute("create schema marts; create table marts.m as select range as x from range(4)")
-
-    raw = data_docs._rows_checked(con, "raw.prices")
-    assert sorted(raw["date"].dt.strftime("%Y-%m-%d")) == ["2026-01-05", "2026-01-06"]
-    assert len(data_docs._rows_checked(con, "marts.m")) == 4
-    assert data_docs._rows_checked(con, "raw.valuations").empty  # never loaded
+    shown = data_docs._result(con, "raw_prices")
+    assert not shown.success and shown.meta["rows_validated"] == 1
+    assert shown.statistics == result.statistics
+    assert data_docs._result(con, "raw_valuations") is None  # never validated

@@ -39,15 +39,33 @@ def test_only_rows_the_runs_loads_inserted_or_updated_are_returned():
     warehouse.upsert(
         con, "prices", prices({"2026-01-05": 12.0, "2026-01-06": 13.0}), source="t", run_id="b"
     )
-    frame, since = warehouse.rows_loaded_in_run(con, "prices", "b")
-    assert since is not None
+    frame = loaded_in_run(con, "b")
     assert sorted(frame["date"].dt.strftime("%Y-%m-%d")) == ["2026-01-05", "2026-01-06"]
     assert list(frame.columns) == list(con.sql("select * from raw.prices").columns)
 
-    frame, since = warehouse.rows_loaded_in_run(con, "prices", "c")  # a run with no load
-    assert since is None and frame.empty
+    assert warehouse.run_loads_since(con, "prices", "c") is None  # a run with no load
+    frame = loaded_in_run(con, "c")
+    assert frame.empty
     assert list(frame.columns) == list(con.sql("select * from raw.prices").columns)
-    assert len(warehouse.rows_loaded_in_run(con, "prices", "a")[0]) == 3  # a, and b after it
+    assert len(loaded_in_run(con, "a")) == 3  # a, and b after it
+
+
+def loaded_in_run(con, run_id: str, chunk_rows: int = 1_000_000) -> pd.DataFrame:
+    since = warehouse.run_loads_since(con, "prices", run_id)
+    return pd.concat(warehouse.chunks_loaded_in_run(con, "prices", since, chunk_rows))
+
+
+def test_chunks_split_the_rows_by_symbol_and_lose_none():
+    con = duckdb.connect()
+    for symbol, days in (("A", 5), ("B", 2), ("C", 4), ("D", 1)):
+        frame = prices(dict.fromkeys(pd.bdate_range("2026-01-05", periods=days).astype(str), 10.0))
+        warehouse.upsert(con, "prices", frame.assign(symbol=symbol), source="t", run_id="a")
+    since = warehouse.run_loads_since(con, "prices", "a")
+    chunks = list(warehouse.chunks_loaded_in_run(con, "prices", since, chunk_rows=6))
+    # A (5 rows) | B + C would be 6: B and C (2 + 4) | D (1): about 6 rows per chunk
+    assert [sorted(set(c["symbol"])) for c in chunks] == [["A"], ["B", "C"], ["D"]]
+    assert sum(len(c) for c in chunks) == 12
+    assert len(pd.concat(chunks).drop_duplicates(["symbol", "date"])) == 12
 
 
 def raw_check(result, table: str):

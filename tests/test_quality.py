@@ -79,3 +79,49 @@ def test_a_failure_names_the_offending_values():
     assert outcome.unexpected_count == 1
     assert outcome.unexpected_sample == ["-1.0"]
     assert "close" in outcome.describe() and "-1.0" in outcome.describe()
+
+
+def test_chunks_split_by_symbol_give_the_verdicts_of_the_whole_table():
+    """A big load is validated a million rows at a time (checks.py); the merged result must be
+    what GX says on the whole frame: same failures, counts, offending rows and statistics."""
+    days = pd.bdate_range("2020-01-01", periods=400)
+    frame = pd.concat(
+        [good_prices().iloc[[0]].assign(symbol=s, date=d) for s in "ABC" for d in days],
+        ignore_index=True,
+    )
+    frame.loc[5, "close"] = -1.0  # A: close <= 0 and below low
+    frame.loc[[405, 806], "high"] = 150.0  # B and C: high below open and close
+    frame.loc[1100, "date"] = pd.Timestamp("2030-01-02")  # C: after today
+
+    def verdicts(result):
+        return {
+            (o.expectation, o.column): (
+                o.success,
+                o.unexpected_count,
+                sorted(map(str, o.unexpected_rows)),
+            )
+            for o in quality.outcomes(result)
+        }
+
+    whole = quality.run_suite([frame], "raw_prices", today=TODAY)
+    chunked = quality.run_suite(
+        [frame[frame.symbol == s] for s in "ABC"], "raw_prices", today=TODAY
+    )
+    assert verdicts(chunked) == verdicts(whole)
+    assert chunked.statistics == whole.statistics
+    assert chunked.meta["rows_validated"] == whole.meta["rows_validated"] == 1200
+    failed = {k: v[1] for k, v in verdicts(chunked).items() if not v[0]}
+    assert failed == {
+        ("expect_column_values_to_be_between", "close"): 1,
+        ("expect_column_pair_values_a_to_be_greater_than_b", "close, low"): 1,
+        ("expect_column_pair_values_a_to_be_greater_than_b", "high, close"): 2,
+        ("expect_column_pair_values_a_to_be_greater_than_b", "high, open"): 2,
+        ("expect_column_values_to_be_between", "date"): 1,
+    }
+
+
+def test_a_suite_about_the_whole_table_refuses_chunks():
+    assert quality.row_wise("raw_prices")
+    mart = next(n for n in quality.suite_names() if not quality.row_wise(n))
+    with pytest.raises(ValueError, match="cannot run on chunks"):
+        quality.run_suite([pd.DataFrame(), pd.DataFrame()], mart)
