@@ -7,6 +7,7 @@ DuckDB: its SQL engine on DuckDB gives false failures (DEVELOPERS.md).
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterable
 from copy import deepcopy
@@ -219,6 +220,8 @@ def run_suite(frames: Iterable[pd.DataFrame], suite_name: str, today: date | Non
             raise ValueError(f"suite {suite_name} has expectations that cannot run on chunks")
         chunks.append(_validate_frame(frame, suite_name, today))
         rows += len(frame)
+        del frame
+        gc.collect()  # GX leaves reference cycles that hold the chunk: free it before the next
     result = chunks[0] if len(chunks) == 1 else _merge(chunks)
     result.meta["rows_validated"] = rows
     return result

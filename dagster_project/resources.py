@@ -34,6 +34,7 @@ class RotationSettings(ConfigurableResource):
     overlap_days: int = 10  # incremental loads refetch this many days before the last loaded
     full_refresh: bool = False
     batch_symbols: int = 250  # member prices are committed every this many symbols
+    duckdb_memory: str = "2GB"  # DuckDB's memory_limit, in this process and in dbt's
     # the live providers: base URLs (tests point them at 127.0.0.1), keys, HTTP behaviour
     fred_graph_url: str = "https://fred.stlouisfed.org"
     fred_api_url: str = "https://api.stlouisfed.org"
@@ -102,6 +103,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
         "sample_end": "ROTATION_SAMPLE_END",
         "sample_members": "ROTATION_SAMPLE_MEMBERS",
         "batch_symbols": "ROTATION_BATCH_SYMBOLS",
+        "duckdb_memory": "ROTATION_DUCKDB_MEMORY",
         "overlap_days": "ROTATION_OVERLAP_DAYS",
         "full_refresh": "ROTATION_FULL_REFRESH",
         "fred_graph_url": "ROTATION_FRED_URL",
@@ -130,7 +132,10 @@ def build_resources(settings: RotationSettings) -> dict[str, object]:
     dbt_beside_python = Path(sys.executable).with_name("dbt")
     return {
         "settings": settings,
-        "duckdb": DuckDBResource(database=settings.warehouse_path),
+        "duckdb": DuckDBResource(
+            database=settings.warehouse_path,
+            connection_config={"memory_limit": settings.duckdb_memory},
+        ),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             dbt_executable=str(dbt_beside_python) if dbt_beside_python.exists() else "dbt",

@@ -40,5 +40,7 @@ def rotation_dbt_assets(
     context: AssetExecutionContext, dbt: DbtCliResource, settings: RotationSettings
 ) -> Iterator[Any]:
     """``dbt build`` of the selected models, seeds and tests against the configured warehouse."""
-    dbt_vars = json.dumps({"warehouse_path": settings.warehouse_path})
+    dbt_vars = json.dumps(
+        {"warehouse_path": settings.warehouse_path, "duckdb_memory": settings.duckdb_memory}
+    )
     yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from dagster import AssetKey
 
 from dagster_project.definitions import defs
+from dagster_project.resources import DBT_PROJECT_DIR, build_resources, settings_from_env
 
 RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
 MARTS = [
@@ -70,3 +77,41 @@ def test_each_source_refreshes_on_its_own_schedule():
     assert {"raw/constituents", "marts/fct_valuation_monthly", "marts/fct_breadth_daily"} <= (
         valuation_keys
     )
+
+
+def test_the_duckdb_memory_limit_reaches_the_ingest_connections_and_dbt(tmp_path):
+    """ROTATION_DUCKDB_MEMORY bounds DuckDB in the Dagster process and in dbt's."""
+    warehouse = tmp_path / "w.duckdb"
+    settings = settings_from_env(
+        {"ROTATION_WAREHOUSE": str(warehouse), "ROTATION_DUCKDB_MEMORY": "300MB"}
+    )
+    with build_resources(settings)["duckdb"].get_connection() as con:
+        ((limit,),) = con.execute("select current_setting('memory_limit')").fetchall()
+    assert limit == "286.1 MiB"  # DuckDB shows 300 MB (10^6 bytes) in MiB
+
+    dbt = Path(sys.executable).with_name("dbt")
+    dbt_vars = {"warehouse_path": str(warehouse), "duckdb_memory": settings.duckdb_memory}
+    shown = subprocess.run(
+        [
+            str(dbt),
+            "show",
+            "--inline",
+            "select current_setting('memory_limit') as m",
+            "--vars",
+            json.dumps(dbt_vars),
+            "--output",
+            "json",
+            "--log-format",
+            "text",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "286.1 MiB" in shown
