@@ -62,8 +62,9 @@ def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Cou
             peak = max(peak, tree_rss(process.pid))
             time.sleep(0.2)
     seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"materialization failed, see {log}")
+    if process.returncode != 0:  # the folder is temporary: show the log's end
+        tail = "\n".join(log.read_text().splitlines()[-60:])
+        raise SystemExit(f"{tail}\nmaterialization failed (the log's end above)")
     steps = Counter()
     for step, duration in STEP.findall(log.read_text()):
         steps[step] += sum(float(v) * SECONDS[u] for v, u in UNITS.findall(duration))

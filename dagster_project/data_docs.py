@@ -76,28 +76,31 @@ def build(results: dict[str, Any], folder: Path) -> Path:
     return folder / "index.html"
 
 
-def _result(con, suite_name: str):
-    """A mart's suite validated on the whole mart; a raw table's, the result its check saved
-    (the rows its latest loading run inserted or updated: older rows were checked when loaded)."""
-    schema, name = quality.suite_table(suite_name).split(".")
-    if schema != "raw":
-        return quality.run_suite([con.sql(f"select * from {schema}.{name}").df()], suite_name)
+def _result(con, suite_name: str, run_id: str | None):
+    """What the suite's check validated: a raw table's rows loaded by its latest loading run
+    (the result that check saved: older rows were checked when loaded); a mart whole (the result
+    its check saved in this run, or a validation now if that check has not run yet)."""
     saved = warehouse.latest_validation(con, suite_name)
-    return quality.result_from_json(saved) if saved else None
+    schema, name = quality.suite_table(suite_name).split(".")
+    if saved and (schema == "raw" or saved[0] == run_id):
+        return quality.result_from_json(saved[1])
+    if schema == "raw":
+        return None
+    return quality.run_suite([con.sql(f"select * from {schema}.{name}").df()], suite_name)
 
 
 @asset(
     key=["quality", "data_docs"],
     group_name="quality",
     deps=[quality.suite_table(name).split(".") for name in quality.suite_names()],
-    description="Great Expectations Data Docs of every suite, readable offline: each mart"
-    " validated whole, each raw table's latest check result (the rows its latest load changed).",
+    description="Great Expectations Data Docs of every suite, readable offline: what each check"
+    " validated (each mart whole, each raw table's rows of its latest load).",
 )
 def data_docs(
     context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
 ) -> MaterializeResult:
     with duckdb.get_connection() as con:
-        results = {name: _result(con, name) for name in quality.suite_names()}
+        results = {name: _result(con, name, context.run.run_id) for name in quality.suite_names()}
     folder = Path(settings.warehouse_path).parent / "data_docs"
     index = build(results, folder)
     context.log.info(f"Data Docs: {index}")

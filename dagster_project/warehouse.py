@@ -212,14 +212,14 @@ def save_validation(
     )
 
 
-def latest_validation(con: duckdb.DuckDBPyConnection, suite: str) -> str | None:
-    """The suite's latest validation result saved by ``save_validation``, if any."""
+def latest_validation(con: duckdb.DuckDBPyConnection, suite: str) -> tuple[str, str] | None:
+    """The run id and result (JSON) of the suite's latest ``save_validation``, if any."""
     con.execute("create schema if not exists audit")
     con.execute(VALIDATIONS_DDL)
     rows = con.execute(
-        "select result from audit.validation_results where suite = ?", [suite]
+        "select run_id, result from audit.validation_results where suite = ?", [suite]
     ).fetchall()
-    return rows[0][0] if rows else None
+    return rows[0] if rows else None
 
 
 def last_dates(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, object]:

@@ -48,15 +48,21 @@ def test_the_run_builds_data_docs_beside_the_warehouse(sample_warehouse):
     assert not RESOURCE.search(index.read_text())
 
 
-def test_a_raw_tables_docs_show_its_checks_saved_result_not_a_new_validation():
-    """A raw table: the result its latest check saved (the rows that run loaded); none yet: the
-    suite's page alone."""
+def test_docs_show_the_results_the_checks_saved_and_validate_a_mart_only_if_its_check_has_not():
+    """A raw table: the result its latest check saved (the rows that run loaded), none yet: the
+    suite's page alone. A mart: its check's result from this run, else validated now, whole."""
     con = duckdb.connect()
     bad = pd.DataFrame({"symbol": ["IWM"], "date": pd.to_datetime(["2030-01-02"]), "close": [-1.0]})
     result = quality.run_suite([bad], "raw_prices")
     warehouse.save_validation(con, "raw_prices", "run-1", quality.result_json(result))
 
-    shown = data_docs._result(con, "raw_prices")
+    shown = data_docs._result(con, "raw_prices", "run-2")
     assert not shown.success and shown.meta["rows_validated"] == 1
     assert shown.statistics == result.statistics
-    assert data_docs._result(con, "raw_valuations") is None  # never validated
+    assert data_docs._result(con, "raw_valuations", "run-2") is None  # never validated
+
+    con.execute("create schema marts; create table marts.fct_prices_daily as from range(3)")
+    warehouse.save_validation(con, "marts_fct_prices_daily", "run-2", quality.result_json(result))
+    assert data_docs._result(con, "marts_fct_prices_daily", "run-2").meta["rows_validated"] == 1
+    now = data_docs._result(con, "marts_fct_prices_daily", "run-3")  # its check has not run
+    assert now.meta["rows_validated"] == 3 and not now.success  # the 3-row table, wrong columns
