@@ -17,6 +17,17 @@ with prices as (
 
 ),
 
+-- the same model again, on purpose: a CTE read twice is materialized whole by DuckDB (every row
+-- of raw.prices, 0.35 s at 24 M rows), while a CTE read once is inlined: the calendar's scan
+-- then gets the index's symbol pushed into it (1 of 217 row groups in the 24 M-row sample,
+-- loaded symbol by symbol), and the fallback's scan is skipped while the calendar has rows
+-- (7 ms in all)
+fallback_prices as (
+
+    select * from {{ ref('stg_raw__prices') }}
+
+),
+
 instruments as (
 
     select * from {{ ref('instruments') }}
@@ -36,7 +47,7 @@ calendar_days as (
 fallback_days as (
 
     select distinct price_date as trading_date
-    from prices
+    from fallback_prices
     where not exists (select 1 from calendar_days)
 
 ),
