@@ -42,7 +42,7 @@ def rotation_dbt_assets(
     """``dbt build`` of the selected models, seeds and data tests against the configured warehouse.
 
     dbt's unit tests check the models' SQL on fixed inputs, not the data: they run with the test
-    suite (tests/test_dbt_unit.py), not in every build (7 of the 11 s of a default dbt build).
+    suite (tests/test_dbt_unit.py), not in every build (3 of the 11 s of a default dbt build).
     """
     dbt_vars = json.dumps(
         {"warehouse_path": settings.warehouse_path, "duckdb_memory": settings.duckdb_memory}
