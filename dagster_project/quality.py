@@ -2,7 +2,9 @@
 
 Suites are GX's own JSON (name, meta, expectations with type and kwargs) and hold no Python.
 ``meta.table`` names the warehouse table a suite guards. GX validates pandas frames read from
-DuckDB: its SQL engine on DuckDB gives false failures (DEVELOPERS.md).
+DuckDB: GX 1.24's SQL engine fails expectations on DuckDB that hold, because it fetches query
+results after returning the connection to the pool (``SqlAlchemyExecutionEngine.execute_query``;
+a StaticPool without reset does not help).
 """
 
 from __future__ import annotations
