@@ -52,7 +52,7 @@ UNKNOWN = json.dumps(
 
 
 def too_late() -> Response:
-    time.sleep(1.0)  # past the client's 0.5 s timeout
+    time.sleep(2.5)  # past the client's 1.5 s timeout
     return Response(chart([1.0, 2.0, 3.0]), content_type="application/json")
 
 
@@ -80,7 +80,7 @@ def settings(tmp_path, httpserver) -> RotationSettings:
         yahoo_url=httpserver.url_for("/").rstrip("/"),
         http_retries=1,
         http_backoff=0.01,
-        http_timeout=0.5,
+        http_timeout=1.5,  # headroom for a good response on a busy machine (0.5 s was flaky)
         http_concurrency=1,  # pytest-httpserver serves one request at a time: no queueing
         http_rate=0,
     )
