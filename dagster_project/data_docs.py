@@ -15,7 +15,7 @@ from typing import Any
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from dagster_project import quality, warehouse
+from dagster_project import checks, quality, warehouse
 from dagster_project.resources import RotationSettings
 
 EXTERNAL = re.compile(
@@ -81,12 +81,10 @@ def _result(con, suite_name: str, run_id: str | None):
     (the result that check saved: older rows were checked when loaded); a mart whole (the result
     its check saved in this run, or a validation now if that check has not run yet)."""
     saved = warehouse.latest_validation(con, suite_name)
-    schema, name = quality.suite_table(suite_name).split(".")
-    if saved and (schema == "raw" or saved[0] == run_id):
+    raw = quality.suite_table(suite_name).startswith("raw.")
+    if saved and (raw or saved[0] == run_id):
         return quality.result_from_json(saved[1])
-    if schema == "raw":
-        return None
-    return quality.run_suite([con.sql(f"select * from {schema}.{name}").df()], suite_name)
+    return None if raw else checks.whole_table_result(con, suite_name)
 
 
 @asset(

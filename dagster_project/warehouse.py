@@ -181,8 +181,7 @@ create table if not exists audit.expectation_results (
 
 def append_audit(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> None:
     """Append one validation's results to ``audit.expectation_results`` (columns as its DDL)."""
-    con.execute("create schema if not exists audit")
-    con.execute(AUDIT_DDL)
+    _ensure_audit(con)
     con.register("audit_frame", results)
     try:
         con.execute("insert into audit.expectation_results by name select * from audit_frame")
@@ -200,12 +199,17 @@ create table if not exists audit.validation_results (
 """
 
 
+def _ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists audit")
+    con.execute(AUDIT_DDL)
+    con.execute(VALIDATIONS_DDL)
+
+
 def save_validation(
     con: duckdb.DuckDBPyConnection, suite: str, run_id: str | None, result_json: str
 ) -> None:
     """Keep the suite's latest Great Expectations validation result (JSON) for Data Docs."""
-    con.execute("create schema if not exists audit")
-    con.execute(VALIDATIONS_DDL)
+    _ensure_audit(con)
     con.execute(
         "insert or replace into audit.validation_results values (?, ?, ?, ?)",
         [suite, run_id, datetime.now(UTC).replace(tzinfo=None), result_json],
@@ -214,8 +218,7 @@ def save_validation(
 
 def latest_validation(con: duckdb.DuckDBPyConnection, suite: str) -> tuple[str, str] | None:
     """The run id and result (JSON) of the suite's latest ``save_validation``, if any."""
-    con.execute("create schema if not exists audit")
-    con.execute(VALIDATIONS_DDL)
+    _ensure_audit(con)
     rows = con.execute(
         "select run_id, result from audit.validation_results where suite = ?", [suite]
     ).fetchall()

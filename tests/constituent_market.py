@@ -157,7 +157,8 @@ def load_raw(path: Path, prices: pd.DataFrame, constituents: pd.DataFrame) -> No
         warehouse.upsert(con, "constituents", constituents, source="test")
 
 
-def run_dbt(path: Path, work: Path, *args: str) -> None:
+def run_dbt(path: Path, work: Path, *args: str, dbt_vars: dict | None = None) -> str:
+    """Run dbt on the warehouse ``path`` (its target and logs under ``work``); its stdout."""
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR)]
     command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target")]
@@ -165,11 +166,12 @@ def run_dbt(path: Path, work: Path, *args: str) -> None:
         "--log-path",
         str(work / "logs"),
         "--vars",
-        json.dumps({"warehouse_path": str(path)}),
+        json.dumps({"warehouse_path": str(path), **(dbt_vars or {})}),
     ]
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    return done.stdout
 
 
 @functools.cache

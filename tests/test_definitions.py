@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+from constituent_market import run_dbt
 from dagster import AssetKey
 
 from dagster_project.definitions import defs
-from dagster_project.resources import DBT_PROJECT_DIR, build_resources, settings_from_env
+from dagster_project.resources import build_resources, settings_from_env
 
 RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
 MARTS = [
@@ -89,29 +84,14 @@ def test_the_duckdb_memory_limit_reaches_the_ingest_connections_and_dbt(tmp_path
         ((limit,),) = con.execute("select current_setting('memory_limit')").fetchall()
     assert limit == "286.1 MiB"  # DuckDB shows 300 MB (10^6 bytes) in MiB
 
-    dbt = Path(sys.executable).with_name("dbt")
-    dbt_vars = {"warehouse_path": str(warehouse), "duckdb_memory": settings.duckdb_memory}
-    shown = subprocess.run(
-        [
-            str(dbt),
-            "show",
-            "--inline",
-            "select current_setting('memory_limit') as m",
-            "--vars",
-            json.dumps(dbt_vars),
-            "--output",
-            "json",
-            "--log-format",
-            "text",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    shown = run_dbt(
+        warehouse,
+        tmp_path,
+        "show",
+        "--inline",
+        "select current_setting('memory_limit') as m",
+        "--output",
+        "json",
+        dbt_vars={"duckdb_memory": settings.duckdb_memory},
+    )
     assert "286.1 MiB" in shown
