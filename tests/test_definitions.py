@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+
+import dagster_dbt.core.resource
+import pytest
 from constituent_market import run_dbt
 from dagster import AssetKey
+from dagster_dbt import DbtCliResource
 
 from dagster_project.definitions import defs
 from dagster_project.resources import build_resources, settings_from_env
@@ -53,6 +59,23 @@ def test_raw_prices_suite_is_a_blocking_check_and_dbt_tests_are_checks():
 def test_the_cli_runs_in_process():
     job = defs.resolve_implicit_global_asset_job_def()
     assert job.executor_def.name == "in_process"
+
+
+def test_the_dbt_resource_neither_runs_dbt_version_nor_opens_an_adapter(monkeypatch):
+    # DbtCli replaces two private members of dagster-dbt's resource: if an upgrade renames
+    # them, the replacements would silently stop applying
+    assert isinstance(
+        inspect.getattr_static(DbtCliResource, "_cli_version"), functools.cached_property
+    )
+    assert callable(inspect.getattr_static(DbtCliResource, "_initialize_dbt_core_adapter"))
+
+    def no_subprocess(*args, **kwargs):
+        pytest.fail(f"ran {args[0]}")
+
+    monkeypatch.setattr(dagster_dbt.core.resource, "check_output", no_subprocess)
+    dbt = build_resources(settings_from_env())["dbt"]
+    assert dbt._cli_version.major == 1  # dbt Core, from the installed package
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None
 
 
 def test_each_source_refreshes_on_its_own_schedule():
