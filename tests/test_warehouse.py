@@ -159,6 +159,20 @@ def test_every_raw_contract_is_created_with_its_key(con):
         "constituents": ["fund", "date", "symbol"],
         "load_log": ["load_id"],
     }
+    # the dbt staging models have no not_null tests: these constraints are the guarantee
+    not_null = con.sql(
+        "select table_name, list(constraint_column_names[1] order by constraint_index)"
+        " from duckdb_constraints() where schema_name = 'raw' and constraint_type = 'NOT NULL'"
+        " and table_name not in ('load_log', 'quarantine') group by table_name"
+    ).fetchall()
+    audit = ["source", "loaded_at"]
+    assert {t: sorted(c) for t, c in not_null} == {
+        "prices": sorted(["symbol", "date", "close", *audit]),
+        "etf_shares": sorted(["symbol", "date", *audit]),
+        "macro_observations": sorted(["series_id", "date", "value", *audit]),
+        "valuations": sorted(["symbol", "date", "metric", "value", *audit]),
+        "constituents": sorted(["fund", "date", "symbol", "weight", *audit]),
+    }
 
 
 def holdings(day: str, weights: dict[str, float], fund: str = "IWM") -> pd.DataFrame:
