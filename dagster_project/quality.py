@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections import Counter
 from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ ROW_WISE = {
     "expect_table_columns_to_match_set",
 }
 COUNTS = ("element_count", "missing_count", "unexpected_count")
-SAMPLES = ("partial_unexpected_list", "partial_unexpected_index_list", "partial_unexpected_counts")
+SAMPLES = ("partial_unexpected_list", "partial_unexpected_index_list")
 
 
 def row_wise(suite_name: str) -> bool:
@@ -179,7 +180,25 @@ def _merge_expectation(parts: list):
         if name in merged.result:
             samples = [item for r in failed for item in r.result.get(name) or []]
             merged.result[name] = samples[:SAMPLE_SIZE]
+    if "partial_unexpected_counts" in merged.result:
+        merged.result["partial_unexpected_counts"] = _most_common(failed)
     return merged
+
+
+def _most_common(failed: list) -> list[dict]:
+    """The chunks' counts of unexpected values summed per value, most common first, as GX
+    orders them (count descending, then value). Exact when each chunk has at most SAMPLE_SIZE
+    distinct unexpected values (GX reports a chunk's most common ones only)."""
+    counts = Counter()
+    for r in failed:
+        for item in r.result.get("partial_unexpected_counts") or []:
+            if "value" in item:  # GX puts an error entry for unhashable values
+                counts[item["value"]] += item["count"]
+    try:
+        ordered = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
+    except TypeError:  # values of different types
+        ordered = counts.most_common()
+    return [{"value": v, "count": c} for v, c in ordered[:SAMPLE_SIZE]]
 
 
 def _merge(chunks: list):
