@@ -18,8 +18,10 @@ in place. After each successful build ``publish``:
    Parquet folder, which is kept for the next ``KEEP - 1`` publishes; older folders are deleted.
 
 A failure before the swap deletes the temporary file and the new version folder, and leaves the
-previous ``serving.duckdb`` untouched. Publishes do not race: the asset exports through the
-writer's own connection, which holds the warehouse's lock for the whole publish.
+previous ``serving.duckdb`` untouched; what a killed publish leaves (its temporary file, a
+version folder newer than the published one) is deleted by the next publish. Publishes do not
+race: the asset exports through the writer's own connection, which holds the warehouse's lock
+for the whole publish.
 
 This module writes DDL, against the one-writer rule of STYLE.md, because it writes only its
 own file (the views database): the warehouse itself is only read.
@@ -134,6 +136,22 @@ def _prune(versions: Path, keep: int) -> list[str]:
     return names[-keep:]
 
 
+def _remove_leftovers(database: Path, versions: Path) -> None:
+    """Delete what a killed publish left: its temporary database and its version folder, newer
+    than the published version (or any, if none was published). Publishes do not race."""
+    for leftover in database.parent.glob(".serving-*.duckdb*"):
+        leftover.unlink(missing_ok=True)
+    published = ""
+    if database.exists():
+        with duckdb.connect(str(database), read_only=True) as con:
+            (published,) = con.execute(
+                "select coalesce(max(version), '') from meta.published"
+            ).fetchall()[0]
+    for folder in versions.glob("*"):
+        if VERSION.match(folder.name) and folder.name > published:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def publish(
     warehouse_path: str | Path,
     run_id: str,
@@ -153,6 +171,7 @@ def publish(
     version = f"{now:%Y%m%dT%H%M%S%f}Z-{re.sub(r'[^0-9A-Za-z]', '', run_id)[:8]}"
     folder = versions / version
     temporary = database.with_name(f".serving-{version}.duckdb")
+    _remove_leftovers(database, versions)
     folder.mkdir(parents=True)
     try:
         if con is None:

@@ -107,6 +107,27 @@ def test_a_new_publish_replaces_the_old_one_and_keeps_three_versions(tmp_path):
     assert len(versions(tmp_path)) == 2
 
 
+def test_the_next_publish_deletes_what_a_killed_one_left(tmp_path):
+    warehouse = make_warehouse(tmp_path)
+    first = serving.publish(warehouse, "run-1")
+    # a publish killed after its export: its version folder (newer than the published one)
+    # and its temporary views database with a write-ahead log
+    killed = tmp_path / "serving" / "29991231T235959000000Z-killed"
+    killed.mkdir()
+    (killed / "fct_a.parquet").write_bytes(b"partial")
+    temporary = tmp_path / ".serving-29991231T235959000000Z-killed.duckdb"
+    for path in (temporary, temporary.with_name(temporary.name + ".wal")):
+        path.write_bytes(b"partial")
+    second = serving.publish(warehouse, "run-2")
+    assert versions(tmp_path) == [first.version, second.version]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "rotation.duckdb",
+        "serving",
+        "serving.duckdb",
+    ]
+    assert read_serving(tmp_path)["published"][0][:2] == ("run-2", second.version)
+
+
 def test_a_failed_publish_leaves_the_previous_version_untouched(tmp_path, monkeypatch):
     warehouse = make_warehouse(tmp_path)
     first = serving.publish(warehouse, "run-1")
