@@ -37,20 +37,31 @@ END = "2026-06-30"
 DAY_BEFORE = "2026-06-29"
 
 
-def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Counter]:
-    """Seconds, peak resident GB and seconds per step of one full materialization."""
-    env = {
+def scratch_env(folder: Path, **variables: str) -> dict[str, str]:
+    """The environment of a Dagster or dbt process working in ``folder`` (the other benchmarks
+    use it too): this interpreter's executables first on PATH, a Dagster home in ``folder``
+    without telemetry, no dbt usage statistics; plus ``variables``."""
+    home = folder / "dagster_home"
+    home.mkdir(exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        "DAGSTER_HOME": str(folder / "dagster_home"),
+        "DAGSTER_HOME": str(home),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "ROTATION_SOURCE": "sample",
-        "ROTATION_WAREHOUSE": str(folder / "rotation.duckdb"),
-        "ROTATION_SAMPLE_END": end,
-        "ROTATION_SAMPLE_MEMBERS": str(members),
+        **variables,
     }
-    (folder / "dagster_home").mkdir(exist_ok=True)
-    (folder / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+
+
+def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Counter]:
+    """Seconds, peak resident GB and seconds per step of one full materialization."""
+    env = scratch_env(
+        folder,
+        ROTATION_SOURCE="sample",
+        ROTATION_WAREHOUSE=str(folder / "rotation.duckdb"),
+        ROTATION_SAMPLE_END=end,
+        ROTATION_SAMPLE_MEMBERS=str(members),
+    )
     command = [str(BIN / "dagster"), "asset", "materialize", "-m", "dagster_project.definitions"]
     log = folder / "run.log"
     started = time.perf_counter()

@@ -16,18 +16,16 @@ Each line is a fresh process, timed from outside (median of --repeat runs):
 
 import argparse
 import json
-import os
 import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from build_times import BIN, ROOT, scratch_env
+
 DBT_DIR = ROOT / "dbt_models"
 ONE_ASSET = """
 from dagster import Definitions, asset, in_process_executor
@@ -57,19 +55,11 @@ def main() -> None:
     python = str(BIN / "python")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
-        home = folder / "dagster_home"
-        home.mkdir()
-        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
         (folder / "one_asset.py").write_text(ONE_ASSET)
         target = folder / "target"
         target.mkdir()
         shutil.copy(DBT_DIR / "target" / "partial_parse.msgpack", target)
-        env = {
-            **os.environ,
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-            "DAGSTER_HOME": str(home),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
+        env = scratch_env(folder)
         dbt_vars = json.dumps({"warehouse_path": str(folder / "scratch.duckdb")})
         cases = {
             "Python interpreter": [python, "-c", "pass"],

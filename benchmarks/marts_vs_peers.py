@@ -40,6 +40,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import yaml
+from build_times import scratch_env
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_models"
@@ -793,17 +794,10 @@ def dbt(args: list[str], warehouse: Path) -> dict:
 
 def build_sample(members: int, folder: Path) -> Path:
     """The sample source's raw tables (`raw/*` assets only), members per index."""
-    warehouse, home = folder / "rotation.duckdb", folder / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    bin_dir = str(Path(sys.executable).parent)
-    env = {
-        **os.environ,
-        "ROTATION_WAREHOUSE": str(warehouse),
-        "ROTATION_SAMPLE_MEMBERS": str(members),
-        "DAGSTER_HOME": str(home),
-        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-    }
+    warehouse = folder / "rotation.duckdb"
+    env = scratch_env(
+        folder, ROTATION_WAREHOUSE=str(warehouse), ROTATION_SAMPLE_MEMBERS=str(members)
+    )
     command = ["dagster", "asset", "materialize", "-m", "dagster_project.definitions"]
     command += ["--select", "key:raw/*"]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
