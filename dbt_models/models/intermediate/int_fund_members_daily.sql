@@ -8,19 +8,25 @@
     per fund and day; holdings per snapshot), so the engine streams the member prices through
     hash tables: no sort, no range or as-of join on the large side.
 
-    Materialized as a table (intermediate models are views by default): it is the one large
-    step of the breadth marts (members x days), and both marts read it.
+    Incremental (see the yml): a build replaces the rows from the first day that a change since
+    the table's last build reaches, and keeps the rows before it.
 -#}
 
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_from',
+    replace_from_column='price_date',
+    on_schema_change='sync_all_columns',
+) }}
 
-with member_returns as (
+-- depends_on: {{ ref('stg_raw__prices') }} (read only by an incremental build)
 
-    select * from {{ ref('int_member_returns_daily') }}
+{%- set version = code_version([
+    'breadth_ma_short_days', 'breadth_ma_long_days', 'breadth_high_low_days',
+    'breadth_participation_days',
+]) %}
 
-),
-
-holdings as (
+with holdings as (
 
     select * from {{ ref('int_fund_holdings') }}
 
@@ -31,6 +37,126 @@ snapshot_days as (
     select * from {{ ref('int_fund_snapshot_days') }}
 
 ),
+
+-- raw.load_log (dagster_project/warehouse.py: one row per load of a raw table) is read by its
+-- name, not as a dbt source: a source becomes an asset key in Dagster, and this bookkeeping
+-- table is no asset (`--select key:raw/*` would refuse a key it cannot materialize)
+loads as (
+
+    select * from raw.load_log
+
+),
+
+constituents as (
+
+    select * from {{ ref('stg_raw__constituents') }}
+
+),
+
+trading_days as (
+
+    select * from {{ ref('int_trading_days') }}
+
+),
+{%- if is_incremental() %}
+
+-- what the table's rows were built from: the loads up to its last build, and the code then
+-- (a table built before these columns existed: other code)
+{%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+built as (
+
+    select
+        {%- if 'model_version' in columns %}
+        max(inputs_loaded_at) as loaded_at,
+        bool_or(model_version <> '{{ version }}') as is_other_code,
+        {%- else %}
+        cast(null as timestamp) as loaded_at,
+        true as is_other_code,
+        {%- endif %}
+        min(price_date) as first_day,
+        -- a day that stopped being a trading day (the calendar falls back to every price date
+        -- until the large-cap index is loaded: see int_trading_days)
+        exists (
+            select 1 from {{ this }} as kept
+            anti join trading_days on trading_days.trading_date = kept.price_date
+        ) as has_dropped_days
+    from {{ this }}
+
+),
+
+-- the first day that a change since then reaches: a price of any symbol written after it
+-- (the index's prices make the calendar), a holdings row written after it (from its
+-- snapshot's effective date), members dropped from a snapshot after it (from the effective
+-- date of the load's first snapshot). A price reaches its own day and later ones (windows,
+-- returns, and the weights of the snapshot whose base it is); a snapshot, the days it is in
+-- force. Every day, when the table is empty, was built by other code, or has a day that is no
+-- longer a trading day: from its first day (or the calendar's, if earlier) on.
+changed_from as (
+
+    select
+        case
+            when built.loaded_at is null or built.is_other_code or built.has_dropped_days
+                then least(built.first_day, (select min(trading_date) from trading_days))
+            else least(
+                (
+                    -- read directly: a CTE read twice (here and in the windows) is
+                    -- materialized whole by DuckDB, every price row
+                    select min(price_date) from {{ ref('stg_raw__prices') }}
+                    where loaded_at > built.loaded_at
+                ),
+                (
+                    -- the changed snapshots first: holdings joined to every changed row
+                    -- would pair each member of a snapshot with every other
+                    select min(holdings.effective_date)
+                    from holdings
+                    semi join (
+                        select distinct
+                            fund,
+                            snapshot_date
+                        from constituents
+                        where loaded_at > built.loaded_at
+                    ) as changed
+                        on
+                            changed.fund = holdings.fund
+                            and changed.snapshot_date = holdings.snapshot_date
+                ),
+                (
+                    select min(coalesce(
+                        (
+                            select max(trading_days.trading_date) from trading_days
+                            where trading_days.trading_date <= loads.min_date
+                        ),
+                        loads.min_date
+                    ))
+                    from loads
+                    where
+                        loads.table_name = 'raw.constituents'
+                        and loads.rows_deleted > 0
+                        and loads.finished_at > built.loaded_at
+                )
+            )
+        end as price_date
+    from built
+
+),
+
+-- the members' windows on the days from then on only (see the macro)
+member_returns as (
+
+    {{ member_returns(
+        ref('stg_raw__prices'), 'constituents', 'trading_days',
+        since='(select price_date from changed_from)',
+    ) | indent(4) }}
+
+),
+{%- else %}
+
+member_returns as (
+
+    select * from {{ ref('int_member_returns_daily') }}
+
+),
+{%- endif %}
 
 fund_symbols as (
 
@@ -111,10 +237,23 @@ final as (
         is_above_ma_50,
         is_above_ma_200,
         is_new_high_252d,
-        is_new_low_252d
+        is_new_low_252d,
+
+        -- what the row was built from (see the yml)
+        (select max(finished_at) from loads) as inputs_loaded_at,
+        '{{ version }}' as model_version,
+        {%- if is_incremental() %}
+        (select price_date from changed_from) as rebuilt_from
+        {%- else %}
+        cast(null as date) as rebuilt_from
+        {%- endif %}
 
     from joined
-    where is_member or is_held_overnight
+    where
+        (is_member or is_held_overnight)
+        {%- if is_incremental() %}
+        and price_date >= (select price_date from changed_from)
+        {%- endif %}
 
 )
 

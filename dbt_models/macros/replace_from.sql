@@ -1,0 +1,20 @@
+{#-
+    The incremental strategy 'replace_from' (config: incremental_strategy='replace_from',
+    replace_from_column='<a date column>'): the rows of the table from the new rows'
+    `rebuilt_from` date on are deleted, then the new rows inserted, in the build's transaction.
+    The model selects, in an incremental build, every row from that date on (the first day a
+    change reaches: see int_fund_members_daily) and gives the date on each new row, so rows
+    that no longer exist from then on disappear too, which dbt's delete+insert (by key) would
+    keep. No new rows: nothing changes.
+-#}
+{% macro get_incremental_replace_from_sql(arg_dict) -%}
+    {%- set column = config.require('replace_from_column') -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set new_rows = arg_dict['temp_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where {{ column }} >= (select min(rebuilt_from) from {{ new_rows }});
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ new_rows }}
+{%- endmacro %}

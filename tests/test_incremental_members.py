@@ -1,0 +1,261 @@
+"""int_fund_members_daily built incrementally equals its pandas twin on the data loaded so far.
+
+The synthetic cross-section of constituent_market.py arrives in steps, as a live warehouse gets
+it: history, then new days, then a revised old price, a new holdings snapshot and an old
+snapshot replaced without one of its members, then the rest. dbt builds the breadth marts after
+each step; each time, every row of int_fund_members_daily and of both marts must equal the
+pandas twin on the raw data loaded so far, and the rows before the first changed day must have
+been kept, not rewritten (their inputs_loaded_at is the earlier build's). A build with other
+code (here a var) rebuilds the table whole, and so does the build after it, back on the
+defaults.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from constituent_market import (
+    BUILD_FLAGS,
+    MODELS,
+    assert_matches,
+    daily_members,
+    expected_breadth,
+    expected_concentration,
+    generate,
+    load_raw,
+    read,
+    run_dbt,
+)
+
+NEW_DAYS_FROM = pd.Timestamp("2021-05-03")  # prices from here arrive after the first build
+LAST_DAYS_FROM = pd.Timestamp("2021-06-01")  # and from here last
+NEW_SNAPSHOT = pd.Timestamp("2021-05-31")  # a snapshot arriving after its day's prices
+REVISED = ("S0005", pd.Timestamp("2020-09-15"))  # a member price revised after the fact
+REPLACED = ("^GSPC", pd.Timestamp("2019-10-31"))  # a snapshot re-sent without one member
+# a member without prices for two years before it joins: the windows on the revised price's day
+# must read its rows from before the gap (the incremental build reads only the recent ones)
+GAPPED = ("S0998", pd.Timestamp("2018-08-31"), pd.Timestamp("2020-06-01"))
+TOLERANCE = {"rtol": 1e-9, "atol": 1e-12}
+COLUMNS = [
+    "is_member",
+    "is_held_overnight",
+    "drifted_weight",
+    "previous_drifted_weight",
+    "ret_1d",
+    "ret_63d",
+    "is_above_ma_50",
+    "is_above_ma_200",
+    "is_new_high_252d",
+    "is_new_low_252d",
+]
+
+
+class Warehouse:
+    """A warehouse that receives the market in steps; dbt builds the breadth marts after each."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.path = folder, folder / "rotation.duckdb"
+        self.prices, self.constituents = with_gapped_member(*generate())
+        self.loaded_prices = self.prices.iloc[:0]
+        self.loaded_constituents = self.constituents.iloc[:0]
+
+    def load(self, prices: pd.DataFrame, constituents: pd.DataFrame) -> None:
+        load_raw(self.path, prices, constituents)
+        key = ["symbol", "date"]
+        self.loaded_prices = pd.concat([self.loaded_prices, prices]).drop_duplicates(
+            key, keep="last"
+        )
+        self.loaded_constituents = pd.concat([self.loaded_constituents, constituents])
+
+    def build(self, **dbt_vars) -> None:
+        run_dbt(
+            self.path, self.folder, "build", "--select", MODELS, *BUILD_FLAGS, dbt_vars=dbt_vars
+        )
+
+    def members(self) -> pd.DataFrame:
+        return read(
+            self.path,
+            "select * from intermediate.int_fund_members_daily order by fund, symbol, price_date",
+        )
+
+    def check(self) -> None:
+        """Every row of the table and of both marts equals the twin on what is loaded."""
+        prices, constituents = self.loaded_prices, self.loaded_constituents
+        expected = daily_members(prices, constituents).rename(columns={"date": "price_date"})
+        expected = expected.sort_values(["fund", "symbol", "price_date"], ignore_index=True)
+        members = self.members()
+        assert_matches(
+            members[["fund", "symbol", "price_date", *COLUMNS]],
+            expected[["fund", "symbol", "price_date", *COLUMNS]],
+            ["fund", "symbol", "price_date"],
+            **TOLERANCE,
+        )
+        breadth = read(self.path, "select * from marts.fct_breadth_daily order by all")
+        assert_matches(
+            breadth, expected_breadth(prices, constituents), ["fund", "breadth_date"], **TOLERANCE
+        )
+        concentration = read(self.path, "select * from marts.fct_concentration_daily order by all")
+        assert_matches(
+            concentration,
+            expected_concentration(prices, constituents),
+            ["fund", "concentration_date"],
+            **TOLERANCE,
+        )
+
+
+def with_gapped_member(prices: pd.DataFrame, constituents: pd.DataFrame):
+    symbol, gap_from, gap_to = GAPPED
+    days = prices.loc[prices["symbol"] == "^GSPC", "date"]
+    days = days[(days <= gap_from) | (days >= gap_to)]
+    close = 50 * np.exp(np.cumsum(np.random.default_rng(3).normal(0.0004, 0.02, len(days))))
+    gapped = pd.DataFrame({"symbol": symbol, "date": days.to_numpy(), "close": close})
+    snapshots = constituents.loc[constituents["fund"] == "^RUT", "date"].unique()
+    joins = pd.DataFrame({"fund": "^RUT", "date": snapshots[snapshots >= gap_to], "symbol": symbol})
+    joins = joins.assign(name="Company with a gap", sector="Energy", weight=0.004, shares=1e6)
+    return pd.concat([prices, gapped], ignore_index=True), pd.concat([constituents, joins])
+
+
+def kept_before(before: pd.DataFrame, after: pd.DataFrame, day: pd.Timestamp) -> None:
+    """The rows before ``day`` were kept as they were (same build), the others rewritten."""
+    old, new = before[before["price_date"] < day], after[after["price_date"] < day]
+    assert len(old) == len(new) > 1000
+    assert (new["inputs_loaded_at"].to_numpy() == old["inputs_loaded_at"].to_numpy()).all()
+    rewritten = after.loc[after["price_date"] >= day, "inputs_loaded_at"]
+    assert len(rewritten) > 0 and (rewritten > old["inputs_loaded_at"].max()).all()
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory) -> Warehouse:
+    folder = tmp_path_factory.mktemp("incremental")
+    yield Warehouse(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_first_build_then_new_days(market):
+    prices, constituents = market.prices, market.constituents
+    market.load(
+        prices[prices["date"] < NEW_DAYS_FROM], constituents[constituents["date"] < NEW_SNAPSHOT]
+    )
+    market.build()
+    market.check()
+    before = market.members()
+
+    fresh = prices[(prices["date"] >= NEW_DAYS_FROM) & (prices["date"] < LAST_DAYS_FROM)]
+    market.load(fresh, constituents.iloc[:0])
+    market.build()
+    market.check()
+    kept_before(before, market.members(), NEW_DAYS_FROM)
+
+
+def test_a_revised_price(market):
+    symbol, day = REVISED
+    prices = market.prices
+    revised = prices[(prices["symbol"] == symbol) & (prices["date"] == day)].copy()
+    revised[["close", "adj_close"]] *= 1.07
+    before = market.members()
+    market.load(revised, market.constituents.iloc[:0])
+    market.build()
+    market.check()
+    kept_before(before, market.members(), day)
+    ret_1d = market.members().query("symbol == @symbol and price_date == @day")["ret_1d"]
+    old_ret_1d = before.query("symbol == @symbol and price_date == @day")["ret_1d"]
+    assert np.isclose(ret_1d.iloc[0] + 1, 1.07 * (old_ret_1d.iloc[0] + 1))
+
+
+def test_a_new_snapshot(market):
+    constituents = market.constituents
+    before = market.members()
+    market.load(market.prices.iloc[:0], constituents[constituents["date"] == NEW_SNAPSHOT])
+    market.build()
+    market.check()
+    kept_before(before, market.members(), NEW_SNAPSHOT)  # a trading day: effective that day
+
+
+def test_a_snapshot_replaced_without_a_member(market):
+    fund, as_of = REPLACED
+    loaded = market.loaded_constituents
+    replaced = loaded[(loaded["fund"] == fund) & (loaded["date"] == as_of)]
+    dropped = replaced["symbol"].iloc[3]
+    market.loaded_constituents = loaded[
+        ~((loaded["fund"] == fund) & (loaded["date"] == as_of) & (loaded["symbol"] == dropped))
+    ]
+    before = market.members()
+    load_raw(market.path, market.prices.iloc[:0], replaced[replaced["symbol"] != dropped])
+    market.build()
+    market.check()
+    kept_before(before, market.members(), as_of)  # a Thursday: effective that day
+
+
+def test_the_last_days(market):
+    prices = market.prices
+    constituents = market.constituents
+    market.load(  # with the last snapshot, dated on the last day
+        prices[prices["date"] >= LAST_DAYS_FROM], constituents[constituents["date"] > NEW_SNAPSHOT]
+    )
+    market.build()
+    market.check()
+    assert len(market.loaded_prices) == len(prices)
+    assert len(market.loaded_constituents) == len(constituents) - 1  # the member dropped
+
+
+def test_other_code_rebuilds_the_table_whole(market):
+    market.build(breadth_ma_short_days=20)
+    changed = market.members()
+    assert changed["model_version"].nunique() == 1
+    # moving averages over 20 days now: the rows the default build made are all gone
+    with pytest.raises(AssertionError, match="is_above_ma_50"):
+        market.check()
+
+    market.build()  # the defaults again: every row rebuilt with them
+    after = market.members()
+    assert after["model_version"].nunique() == 1
+    assert after["model_version"].iloc[0] != changed["model_version"].iloc[0]
+    market.check()
+
+
+def test_nothing_new_changes_nothing(market):
+    before = market.members()
+    market.build()
+    after = market.members()
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_days_that_stop_being_trading_days_are_removed(tmp_path):
+    """Members loaded before the large-cap index: the calendar is then every price date. The
+    index's history arrives later and starts after the first snapshot: the days before it stop
+    being trading days, though no change reaches them. The table equals a build from nothing.
+    (Not the pandas twin: it has no calendar that starts after the first snapshot.)"""
+    (tmp_path / "incremental").mkdir()
+    market = Warehouse(tmp_path / "incremental")
+    prices = market.prices
+    index = prices["symbol"] == "^GSPC"
+    market.load(prices[~index], market.constituents)
+    market.build()
+    first_day = pd.Timestamp("2018-09-04")
+    assert (market.members()["price_date"] < first_day).sum() > 1000
+    market.load(prices[index & (prices["date"] >= first_day)], market.constituents.iloc[:0])
+    market.build()
+
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    shutil.copy(market.path, whole / "rotation.duckdb")
+    run_dbt(
+        whole / "rotation.duckdb",
+        whole,
+        "run",
+        "--select",
+        "int_fund_members_daily",
+        "--full-refresh",
+    )
+    built = read(
+        whole / "rotation.duckdb",
+        "select * from intermediate.int_fund_members_daily order by fund, symbol, price_date",
+    )
+    incremental = market.members()
+    assert incremental["price_date"].min() >= first_day
+    columns = ["fund", "symbol", "price_date", "snapshot_date", *COLUMNS]
+    pd.testing.assert_frame_equal(incremental[columns], built[columns])
