@@ -1,22 +1,33 @@
 """Benchmark: the breadth, concentration and rotation marts against their peers (issue #7).
 
-Measured side by side in one run, on one warehouse file (raw.prices, raw.constituents) and the
-seeds (dbt_models/seeds/*.csv):
+Measured side by side, twice, on the sample source's raw tables (raw.prices, raw.constituents)
+and the seeds (dbt_models/seeds/*.csv):
+
+1. a full build, every implementation from nothing, on the sample ending one trading day early;
+2. a daily refresh: the sample's end moved on by one trading day (one new day of every series
+   loaded into the same warehouse, as the daily schedule does). Ours refreshes what it built in
+   1 (its incremental models replace only the days the change reaches); the peers have nothing
+   to keep and compute everything again, as they would.
+
+The implementations:
 
   a) ours: `dbt run --select +fct_breadth_daily +fct_concentration_daily +fct_rotation_daily`
-     (models only; the seeds are loaded first by a `dbt seed` that is not timed), on a copy of
-     the warehouse;
+     (models only; the seeds are loaded first by a `dbt seed` that is not timed), with
+     `--full-refresh` in 1;
   b) the pandas peer: the three marts in plain, vectorized pandas/numpy (read raw.prices and
      raw.constituents from DuckDB into pandas, then groupby / shift / rolling); its time
      includes the read, and is also shown without it;
   c) the limit: the same three tables from one hand-written DuckDB SQL script (CTEs, no dbt),
-     run through the duckdb Python API on another copy of the warehouse.
+     run through the duckdb Python API on a copy of the warehouse.
 
 Each peer runs in its own subprocess (peak RSS from os.wait4); the pandas peer is stopped if its
-RSS exceeds --max-rss-gb. The three results are compared row by row on the marts' keys (every
-column: null positions equal, numbers within 1e-9, text equal) (exit status 1 if they disagree).
+RSS exceeds --max-rss-gb. After each part the three results are compared row by row on the
+marts' keys (every column: null positions equal, numbers within 1e-9, text equal) (exit status 1
+if they disagree): in 2 that checks ours' incremental refresh against two full computations.
 
-    .venv/bin/python benchmarks/marts_vs_peers.py [--warehouse FILE | --members 100] [--repeat 3]
+    .venv/bin/python benchmarks/marts_vs_peers.py [--members 100 | --warehouse FILE] [--repeat 3]
+
+With --warehouse (a file with raw.* loaded) only the full build is measured.
 """
 
 from __future__ import annotations
@@ -40,9 +51,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import yaml
-from build_times import scratch_env
+from build_times import DAY_BEFORE, END, ROOT, scratch_env
 
-ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_models"
 SEEDS = DBT_DIR / "seeds"
 VARS = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"]
@@ -792,16 +802,20 @@ def dbt(args: list[str], warehouse: Path) -> dict:
     return {"seconds": seconds, "peak_rss_gb": usage.ru_maxrss / 1024 / 1024}
 
 
-def build_sample(members: int, folder: Path) -> Path:
-    """The sample source's raw tables (`raw/*` assets only), members per index."""
-    warehouse = folder / "rotation.duckdb"
+def load_sample(members: int, folder: Path, warehouse: Path, end: str) -> float:
+    """Seconds to load the sample source's raw tables (`raw/*` assets only, with their checks)
+    up to ``end`` into ``warehouse``, members per index."""
     env = scratch_env(
-        folder, ROTATION_WAREHOUSE=str(warehouse), ROTATION_SAMPLE_MEMBERS=str(members)
+        folder,
+        ROTATION_WAREHOUSE=str(warehouse),
+        ROTATION_SAMPLE_MEMBERS=str(members),
+        ROTATION_SAMPLE_END=end,
     )
     command = ["dagster", "asset", "materialize", "-m", "dagster_project.definitions"]
     command += ["--select", "key:raw/*"]
+    start = time.perf_counter()
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
-    return warehouse
+    return time.perf_counter() - start
 
 
 def _normalize(frame: pd.DataFrame, mart: str) -> pd.DataFrame:
@@ -856,63 +870,44 @@ def machine() -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--warehouse", type=Path, help="a warehouse file with raw.* loaded")
-    parser.add_argument("--members", type=int, default=100, help="sample members per index")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--max-rss-gb", type=float, default=12.0, help="stop the pandas peer")
-    parser.add_argument("--peer", choices=["pandas", "sql"], help=argparse.SUPPRESS)
-    parser.add_argument("--peer-output", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.peer == "pandas":
-        print(json.dumps(run_pandas(args.warehouse, args.peer_output)))
-        return
-    if args.peer == "sql":
-        print(json.dumps(run_limit(args.warehouse)))
-        return
+def race(ours, source: Path, limit_db: Path, output: Path, args) -> dict[str, list[dict]]:
+    """Each implementation ``args.repeat`` times, interleaved: ``ours()`` (a callable running
+    dbt), the pandas peer on ``source`` (its first result kept in ``output``) and the limit on
+    ``limit_db``."""
+    runs: dict[str, list[dict]] = {"ours": [], "pandas": [], "limit": []}
+    for i in range(args.repeat):
+        runs["ours"].append(ours())
+        if not runs["pandas"] or "stopped" not in runs["pandas"][-1]:
+            kept = output if i == 0 else None
+            runs["pandas"].append(peer_subprocess("pandas", source, kept, args.max_rss_gb))
+        runs["limit"].append(peer_subprocess("sql", limit_db, None, 1e9))
+    return runs
 
-    SCRATCH.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
-        folder = Path(folder)
-        source = args.warehouse
-        if source is None:
-            start = time.perf_counter()
-            source = build_sample(args.members, folder)
-            took = time.perf_counter() - start
-            print(f"sample warehouse (--members {args.members}) loaded in {took:.0f} s")
-        ours_db, limit_db, pandas_out = (
-            folder / "ours.duckdb",
-            folder / "limit.duckdb",
-            folder / "pandas.pkl",
-        )
-        shutil.copyfile(source, ours_db)
-        shutil.copyfile(source, limit_db)
-        with duckdb.connect(str(source), read_only=True) as con:
-            price_rows = con.sql("select count(*) from raw.prices").fetchall()[0][0]
-            constituent_rows = con.sql("select count(*) from raw.constituents").fetchall()[0][0]
-        dbt(["seed"], ours_db)  # not timed
 
-        runs: dict[str, list[dict]] = {"ours": [], "pandas": [], "limit": []}
-        for i in range(args.repeat):
-            runs["ours"].append(dbt(["run", "--select", SELECT], ours_db))
-            if not runs["pandas"] or "stopped" not in runs["pandas"][-1]:
-                output = pandas_out if i == 0 else None
-                runs["pandas"].append(peer_subprocess("pandas", source, output, args.max_rss_gb))
-            runs["limit"].append(peer_subprocess("sql", limit_db, None, 1e9))
+def agreement(ours_db: Path, limit_db: Path, pandas_out: Path) -> dict:
+    """Ours against each peer, every mart and column."""
+    with duckdb.connect(str(ours_db), read_only=True) as con:
+        ours = {m: con.sql(f"select * from marts.{m}").df() for m in MARTS}
+    with duckdb.connect(str(limit_db), read_only=True) as con:
+        peers = {
+            "limit (one SQL script)": {m: con.sql(f"select * from peers.{m}").df() for m in MARTS}
+        }
+    if pandas_out.exists():
+        peers["pandas peer"] = pickle.loads(pandas_out.read_bytes())
+        pandas_out.unlink()
+    return {
+        (name, mart): compare(ours[mart], marts[mart], mart)
+        for name, marts in peers.items()
+        for mart in MARTS
+    }
 
-        # agreement: ours against each peer, every column
-        agreement = {}
-        with duckdb.connect(str(ours_db), read_only=True) as con:
-            ours = {m: con.sql(f"select * from marts.{m}").df() for m in MARTS}
-        with duckdb.connect(str(limit_db), read_only=True) as con:
-            limit = {m: con.sql(f"select * from peers.{m}").df() for m in MARTS}
-        peers = {"limit (one SQL script)": limit}
-        if pandas_out.exists():
-            peers["pandas peer"] = pickle.loads(pandas_out.read_bytes())
-        for name, marts in peers.items():
-            for mart in MARTS:
-                agreement[(name, mart)] = compare(ours[mart], marts[mart], mart)
+
+def row(*cells: object) -> None:
+    print("| " + " | ".join(str(cell) for cell in cells) + " |")
+
+
+def report(title: str, ours_label: str, runs: dict, agreed: dict, repeat: int) -> bool:
+    """Print one part's tables; whether every implementation agreed."""
 
     def median(kind: str, field: str = "seconds") -> float:
         return statistics.median(r[field] for r in runs[kind])
@@ -921,16 +916,10 @@ def main() -> None:
         return max(r["peak_rss_gb"] for r in runs[kind])
 
     base = median("ours")
-
-    def row(*cells: object) -> None:
-        print("| " + " | ".join(str(cell) for cell in cells) + " |")
-
-    print(f"\n## Marts vs peers: {price_rows:,} rows of raw.prices, ", end="")
-    print(f"{constituent_rows:,} of raw.constituents")
-    print(f"\nmachine: {machine()}; median of {args.repeat} runs, interleaved\n")
+    print(f"\n## {title}\n\nmedian of {repeat} runs, interleaved\n")
     row("implementation", "seconds (median)", "ratio to ours", "peak RSS GB")
     print("|---|---:|---:|---:|")
-    row("ours: dbt run (+3 marts, models only)", f"{base:.2f}", "1.00", f"{peak('ours'):.2f}")
+    row(ours_label, f"{base:.2f}", "1.00", f"{peak('ours'):.2f}")
     if runs["pandas"] and "stopped" in runs["pandas"][-1]:
         row("pandas peer", runs["pandas"][-1]["stopped"], "-", f"{peak('pandas'):.2f}")
     else:
@@ -955,15 +944,11 @@ def main() -> None:
         f"{seconds / base:.2f}",
         f"{peak('limit'):.2f}",
     )
-    print(
-        "\nruns (s): "
-        + "; ".join(
-            f"{k} " + ", ".join(f"{r.get('seconds', float('nan')):.2f}" for r in v)
-            for k, v in runs.items()
-        )
+    every = "; ".join(
+        f"{kind} " + ", ".join(f"{r.get('seconds', float('nan')):.2f}" for r in results)
+        for kind, results in runs.items()
     )
-
-    print()
+    print(f"\nruns (s): {every}\n")
     row(
         "peer",
         "mart",
@@ -974,16 +959,94 @@ def main() -> None:
         "mismatches",
     )
     print("|---|---|---:|---:|---:|---|---|")
-    for (name, mart), result in agreement.items():
+    for (name, mart), result in agreed.items():
         rows_ours, rows_peer = result["rows"]
         print(
             f"| {name} | {mart} | {rows_ours:,} | {rows_peer:,} | {result['unmatched']} | "
             f"{result['max_abs_diff']:.2e} ({result['worst_column']}) | "
             f"{'; '.join(result['mismatches']) or 'none'} |"
         )
-    if "pandas peer" not in peers:
+    if not any(name == "pandas peer" for name, _ in agreed):
         print("\n(the pandas peer did not finish: no agreement figures for it)")
-    if any(r["mismatches"] or r["unmatched"] for r in agreement.values()):
+    return not any(r["mismatches"] or r["unmatched"] for r in agreed.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, help="a warehouse file with raw.* loaded")
+    parser.add_argument("--members", type=int, default=100, help="sample members per index")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--max-rss-gb", type=float, default=12.0, help="stop the pandas peer")
+    parser.add_argument("--peer", choices=["pandas", "sql"], help=argparse.SUPPRESS)
+    parser.add_argument("--peer-output", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.peer == "pandas":
+        print(json.dumps(run_pandas(args.warehouse, args.peer_output)))
+        return
+    if args.peer == "sql":
+        print(json.dumps(run_limit(args.warehouse)))
+        return
+
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
+        folder = Path(folder)
+        ours_db, limit_db, new_day_db, pandas_out = (
+            folder / "ours.duckdb",
+            folder / "limit.duckdb",
+            folder / "new_day.duckdb",
+            folder / "pandas.pkl",
+        )
+        source = args.warehouse
+        if source is None:
+            source = folder / "rotation.duckdb"
+            took = load_sample(args.members, folder, source, DAY_BEFORE)
+            print(f"sample warehouse (--members {args.members}) loaded in {took:.0f} s")
+        shutil.copyfile(source, ours_db)
+        shutil.copyfile(source, limit_db)
+        with duckdb.connect(str(source), read_only=True) as con:
+            price_rows = con.sql("select count(*) from raw.prices").fetchall()[0][0]
+            constituent_rows = con.sql("select count(*) from raw.constituents").fetchall()[0][0]
+        print(f"\n{price_rows:,} rows of raw.prices, {constituent_rows:,} of raw.constituents")
+        print(f"machine: {machine()}")
+        dbt(["seed"], ours_db)  # not timed
+
+        def full_build() -> dict:
+            return dbt(["run", "--full-refresh", "--select", SELECT], ours_db)
+
+        runs = race(full_build, source, limit_db, pandas_out, args)
+        agreed = [
+            report(
+                "1. Full build",
+                "ours: dbt run --full-refresh (+3 marts, models only)",
+                runs,
+                agreement(ours_db, limit_db, pandas_out),
+                args.repeat,
+            )
+        ]
+
+        if args.warehouse is None:
+            # one new day into the warehouse ours last built; each run of ours refreshes a copy
+            # of it, at the same path (dbt parses the project again when a var changes)
+            took = load_sample(args.members, folder, ours_db, END)
+            print(f"\none new trading day ({END}) loaded in {took:.0f} s")
+            shutil.copyfile(ours_db, new_day_db)
+            shutil.copyfile(ours_db, limit_db)
+
+            def refresh() -> dict:
+                shutil.copyfile(new_day_db, ours_db)
+                return dbt(["run", "--select", SELECT], ours_db)
+
+            runs = race(refresh, new_day_db, limit_db, pandas_out, args)
+            agreed.append(
+                report(
+                    "2. Daily refresh: one new day",
+                    "ours: dbt run (+3 marts; incremental where it pays)",
+                    runs,
+                    agreement(ours_db, limit_db, pandas_out),
+                    args.repeat,
+                )
+            )
+    if not all(agreed):
         sys.exit("\nthe implementations disagree: the timings above compare different work")
 
 
