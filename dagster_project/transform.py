@@ -5,7 +5,10 @@ never at import. dbt sources ``raw.<table>`` map to the ingest assets ``raw/<tab
 """
 
 import json
+import os
+import shutil
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -48,4 +51,25 @@ def rotation_dbt_assets(
         {"warehouse_path": settings.warehouse_path, "duckdb_memory": settings.duckdb_memory}
     )
     args = ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
+    keep_parse(invocation.target_path)
+
+
+def keep_parse(build_target: Path) -> None:
+    """Keep a build's parse of the project for the next build to start from.
+
+    dagster-dbt gives every build its own target folder, seeded with the project's
+    ``target/partial_parse.msgpack``. That one comes from ``make prepare`` (``dbt parse``, no
+    vars), and dbt parses the whole project again (2 s) when the vars or the profile differ, as
+    they do in every build (the warehouse path). So the build's own parse replaces it: the next
+    build with the same settings only re-reads what changed (dbt checks every file and var
+    itself). Replaced whole, so a concurrent build reads the old file or the new one.
+    """
+    parsed = build_target / "partial_parse.msgpack"
+    if not parsed.exists():
+        return
+    kept = Path(DBT_PROJECT_DIR, dbt_project.target_path, parsed.name)
+    partial = kept.with_name(f"{parsed.name}.{os.getpid()}")
+    shutil.copyfile(parsed, partial)
+    os.replace(partial, kept)

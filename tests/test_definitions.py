@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import shutil
 
 import dagster_dbt.core.resource
 import pytest
@@ -11,8 +12,8 @@ from constituent_market import run_dbt
 from dagster import AssetKey
 from dagster_dbt import DbtCliResource
 
-from dagster_project.definitions import defs
-from dagster_project.resources import build_resources, settings_from_env
+from dagster_project.definitions import build_definitions, defs
+from dagster_project.resources import DBT_PROJECT_DIR, build_resources, settings_from_env
 
 RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
 MARTS = [
@@ -125,3 +126,22 @@ def test_the_duckdb_memory_limit_reaches_the_ingest_connections_and_dbt(tmp_path
         dbt_vars={"duckdb_memory": settings.duckdb_memory},
     )
     assert "286.1 MiB" in shown
+
+
+def test_a_dbt_build_starts_from_the_previous_builds_parse(sample_warehouse, tmp_path):
+    """The second build with the same settings re-parses only what changed (dbt's partial
+    parsing), not the whole project: dagster_project.transform.keep_parse."""
+    warehouse = tmp_path / "rotation.duckdb"  # a copy: the seed's tests read the marts
+    shutil.copyfile(sample_warehouse, warehouse)
+    settings = settings_from_env({"ROTATION_WAREHOUSE": str(warehouse)})
+    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+    logs = []
+    for _ in range(2):
+        result = job.execute_in_process(asset_selection=[AssetKey(["reference", "instruments"])])
+        assert result.success
+        # dagster-dbt's target folder of the build: <op name>-<run id[:7]>-<hash>
+        (log,) = DBT_PROJECT_DIR.glob(f"target/rotation_dbt_assets-{result.run_id[:7]}-*/dbt.log")
+        logs.append(log.read_text())
+    assert "Unable to do partial parsing" in logs[0]  # `make prepare` parsed without the vars
+    assert "Unable to do partial parsing" not in logs[1]
+    assert "Partial parsing enabled" in logs[1]
