@@ -16,6 +16,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from dagster_project.resources import DBT_PROJECT_DIR, RotationSettings
 
+KEPT_BUILDS = 10  # dbt target folders of past builds kept (prune_builds)
+
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
 
@@ -52,8 +54,11 @@ def rotation_dbt_assets(
     )
     args = ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"]
     invocation = dbt.cli(args, context=context)
-    yield from invocation.stream()
-    keep_parse(invocation.target_path)
+    try:
+        yield from invocation.stream()
+    finally:
+        keep_parse(invocation.target_path)
+        prune_builds(invocation.target_path)
 
 
 def keep_parse(build_target: Path) -> None:
@@ -73,3 +78,24 @@ def keep_parse(build_target: Path) -> None:
     partial = kept.with_name(f"{parsed.name}.{os.getpid()}")
     shutil.copyfile(parsed, partial)
     os.replace(partial, kept)
+
+
+def prune_builds(build_target: Path, keep: int = KEPT_BUILDS) -> None:
+    """Delete the target folders of all but the newest ``keep`` builds of this asset.
+
+    dagster-dbt leaves one per build (``<op>-<run id>-<hash>``: about 11 MB of manifest,
+    compiled SQL and dbt's log), so a daily schedule would fill the disk. The newest stay for
+    reading a failed build's dbt.log; ``build_target``, the one just done, always.
+    """
+
+    def modified(folder: Path) -> float:
+        try:
+            return folder.stat().st_mtime
+        except OSError:  # deleted meanwhile by a concurrent build
+            return 0.0
+
+    op_name = build_target.name.split("-")[0]
+    builds = sorted(build_target.parent.glob(f"{op_name}-*"), key=modified, reverse=True)
+    for folder in builds[keep:]:
+        if folder != build_target:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import shutil
+from pathlib import Path
 
 import dagster_dbt.core.resource
 import pytest
@@ -14,6 +16,7 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.definitions import build_definitions, defs
 from dagster_project.resources import DBT_PROJECT_DIR, build_resources, settings_from_env
+from dagster_project.transform import KEPT_BUILDS
 
 RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
 MARTS = [
@@ -28,6 +31,7 @@ MARTS = [
     "fct_rate_sensitivity",
     "rpt_rotation_scorecard",
 ]
+BUILDS = DBT_PROJECT_DIR / "target"  # dagster-dbt's target folder of each dbt build is in it
 
 
 def asset_graph():
@@ -128,20 +132,43 @@ def test_the_duckdb_memory_limit_reaches_the_ingest_connections_and_dbt(tmp_path
     assert "286.1 MiB" in shown
 
 
-def test_a_dbt_build_starts_from_the_previous_builds_parse(sample_warehouse, tmp_path):
-    """The second build with the same settings re-parses only what changed (dbt's partial
-    parsing), not the whole project: dagster_project.transform.keep_parse."""
-    warehouse = tmp_path / "rotation.duckdb"  # a copy: the seed's tests read the marts
+def build_instruments_seed(sample_warehouse, folder: Path, times: int) -> list[Path]:
+    """dagster-dbt's target folder of each of ``times`` builds of the instruments seed (on a
+    copy of the sample warehouse: the seed's tests read the marts)."""
+    warehouse = folder / "rotation.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
     settings = settings_from_env({"ROTATION_WAREHOUSE": str(warehouse)})
     job = build_definitions(settings).resolve_implicit_global_asset_job_def()
-    logs = []
-    for _ in range(2):
+    targets = []
+    for _ in range(times):
         result = job.execute_in_process(asset_selection=[AssetKey(["reference", "instruments"])])
         assert result.success
-        # dagster-dbt's target folder of the build: <op name>-<run id[:7]>-<hash>
-        (log,) = DBT_PROJECT_DIR.glob(f"target/rotation_dbt_assets-{result.run_id[:7]}-*/dbt.log")
-        logs.append(log.read_text())
-    assert "Unable to do partial parsing" in logs[0]  # `make prepare` parsed without the vars
-    assert "Unable to do partial parsing" not in logs[1]
-    assert "Partial parsing enabled" in logs[1]
+        # <op name>-<run id[:7]>-<hash>
+        (target,) = BUILDS.glob(f"rotation_dbt_assets-{result.run_id[:7]}-*")
+        targets.append(target)
+    return targets
+
+
+def test_a_dbt_build_starts_from_the_previous_builds_parse(sample_warehouse, tmp_path):
+    """The second build with the same settings re-parses only what changed (dbt's partial
+    parsing), not the whole project: dagster_project.transform.keep_parse."""
+    first, second = build_instruments_seed(sample_warehouse, tmp_path, 2)
+    assert "Unable to do partial parsing" in (first / "dbt.log").read_text()  # make prepare's
+    log = (second / "dbt.log").read_text()
+    assert "Unable to do partial parsing" not in log
+    assert "Partial parsing enabled" in log
+
+
+def test_only_the_newest_dbt_build_folders_are_kept(sample_warehouse, tmp_path):
+    old = []
+    for i in range(KEPT_BUILDS + 2):
+        folder = BUILDS / f"rotation_dbt_assets-test{i:03}-0000000"
+        (folder / "compiled").mkdir(parents=True, exist_ok=True)
+        (folder / "dbt.log").write_text("an old build")
+        os.utime(folder, (1e9 + i, 1e9 + i))  # 2001, the newest last
+        old.append(folder)
+    (current,) = build_instruments_seed(sample_warehouse, tmp_path, 1)
+    assert current.exists()
+    kept = sorted(BUILDS.glob("rotation_dbt_assets-*"))
+    assert len(kept) == KEPT_BUILDS
+    assert not any(folder.exists() for folder in old[: len(old) - KEPT_BUILDS + 1])
