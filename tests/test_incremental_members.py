@@ -1,13 +1,14 @@
-"""int_fund_members_daily built incrementally equals its pandas twin on the data loaded so far.
+"""int_fund_members_daily and int_fund_member_totals_daily built incrementally equal their pandas
+twin on the data loaded so far.
 
 The synthetic cross-section of constituent_market.py arrives in steps, as a live warehouse gets
 it: history, then new days, then a revised old price, a new holdings snapshot and an old
 snapshot replaced without one of its members, then the rest. dbt builds the breadth marts after
-each step; each time, every row of int_fund_members_daily and of both marts must equal the
-pandas twin on the raw data loaded so far, and the rows before the first changed day must have
-been kept, not rewritten (their inputs_loaded_at is the earlier build's). A build with other
-code (here a var) rebuilds the table whole, and so does the build after it, back on the
-defaults.
+each step; each time, every row of int_fund_members_daily and of both marts (computed from
+int_fund_member_totals_daily) must equal the pandas twin on the raw data loaded so far, and the
+rows of both tables before the first changed day must have been kept, not rewritten (their
+inputs_loaded_at or members_loaded_at is the earlier build's). A build with other code (here a
+var) rebuilds the tables whole, and so does the build after it, back on the defaults.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,6 +84,15 @@ class Warehouse:
             "select * from intermediate.int_fund_members_daily order by fund, symbol, price_date",
         )
 
+    def totals(self) -> pd.DataFrame:
+        return read(
+            self.path,
+            "select * from intermediate.int_fund_member_totals_daily order by fund, price_date",
+        )
+
+    def tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return self.members(), self.totals()
+
     def check(self) -> None:
         """Every row of the table and of both marts equals the twin on what is loaded."""
         prices, constituents = self.loaded_prices, self.loaded_constituents
@@ -119,13 +130,18 @@ def with_gapped_member(prices: pd.DataFrame, constituents: pd.DataFrame):
     return pd.concat([prices, gapped], ignore_index=True), pd.concat([constituents, joins])
 
 
-def kept_before(before: pd.DataFrame, after: pd.DataFrame, day: pd.Timestamp) -> None:
-    """The rows before ``day`` were kept as they were (same build), the others rewritten."""
-    old, new = before[before["price_date"] < day], after[after["price_date"] < day]
-    assert len(old) == len(new) > 1000
-    assert (new["inputs_loaded_at"].to_numpy() == old["inputs_loaded_at"].to_numpy()).all()
-    rewritten = after.loc[after["price_date"] >= day, "inputs_loaded_at"]
-    assert len(rewritten) > 0 and (rewritten > old["inputs_loaded_at"].max()).all()
+def kept_before(before: tuple, after: tuple, day: pd.Timestamp) -> None:
+    """In both tables (members, totals) the rows before ``day`` were kept as they were (same
+    build), the others rewritten."""
+    for old_table, new_table, loaded_at, at_least in zip(
+        before, after, ["inputs_loaded_at", "members_loaded_at"], [1000, 100], strict=True
+    ):
+        old = old_table[old_table["price_date"] < day]
+        new = new_table[new_table["price_date"] < day]
+        assert len(old) == len(new) > at_least
+        assert (new[loaded_at].to_numpy() == old[loaded_at].to_numpy()).all()
+        rewritten = new_table.loc[new_table["price_date"] >= day, loaded_at]
+        assert len(rewritten) > 0 and (rewritten > old[loaded_at].max()).all()
 
 
 @pytest.fixture(scope="module")
@@ -142,13 +158,13 @@ def test_a_first_build_then_new_days(market):
     )
     market.build()
     market.check()
-    before = market.members()
+    before = market.tables()
 
     fresh = prices[(prices["date"] >= NEW_DAYS_FROM) & (prices["date"] < LAST_DAYS_FROM)]
     market.load(fresh, constituents.iloc[:0])
     market.build()
     market.check()
-    kept_before(before, market.members(), NEW_DAYS_FROM)
+    kept_before(before, market.tables(), NEW_DAYS_FROM)
 
 
 def test_a_revised_price(market):
@@ -156,23 +172,23 @@ def test_a_revised_price(market):
     prices = market.prices
     revised = prices[(prices["symbol"] == symbol) & (prices["date"] == day)].copy()
     revised[["close", "adj_close"]] *= 1.07
-    before = market.members()
+    before = market.tables()
     market.load(revised, market.constituents.iloc[:0])
     market.build()
     market.check()
-    kept_before(before, market.members(), day)
+    kept_before(before, market.tables(), day)
     ret_1d = market.members().query("symbol == @symbol and price_date == @day")["ret_1d"]
-    old_ret_1d = before.query("symbol == @symbol and price_date == @day")["ret_1d"]
+    old_ret_1d = before[0].query("symbol == @symbol and price_date == @day")["ret_1d"]
     assert np.isclose(ret_1d.iloc[0] + 1, 1.07 * (old_ret_1d.iloc[0] + 1))
 
 
 def test_a_new_snapshot(market):
     constituents = market.constituents
-    before = market.members()
+    before = market.tables()
     market.load(market.prices.iloc[:0], constituents[constituents["date"] == NEW_SNAPSHOT])
     market.build()
     market.check()
-    kept_before(before, market.members(), NEW_SNAPSHOT)  # a trading day: effective that day
+    kept_before(before, market.tables(), NEW_SNAPSHOT)  # a trading day: effective that day
 
 
 def test_a_snapshot_replaced_without_a_member(market):
@@ -183,11 +199,11 @@ def test_a_snapshot_replaced_without_a_member(market):
     market.loaded_constituents = loaded[
         ~((loaded["fund"] == fund) & (loaded["date"] == as_of) & (loaded["symbol"] == dropped))
     ]
-    before = market.members()
+    before = market.tables()
     load_raw(market.path, market.prices.iloc[:0], replaced[replaced["symbol"] != dropped])
     market.build()
     market.check()
-    kept_before(before, market.members(), as_of)  # a Thursday: effective that day
+    kept_before(before, market.tables(), as_of)  # a Thursday: effective that day
 
 
 def test_the_last_days(market):
@@ -206,6 +222,7 @@ def test_other_code_rebuilds_the_table_whole(market):
     market.build(breadth_ma_short_days=20)
     changed = market.members()
     assert changed["model_version"].nunique() == 1
+    assert market.totals()["model_version"].nunique() == 1
     # moving averages over 20 days now: the rows the default build made are all gone
     with pytest.raises(AssertionError, match="is_above_ma_50"):
         market.check()
@@ -213,15 +230,40 @@ def test_other_code_rebuilds_the_table_whole(market):
     market.build()  # the defaults again: every row rebuilt with them
     after = market.members()
     assert after["model_version"].nunique() == 1
+    assert market.totals()["model_version"].nunique() == 1
     assert after["model_version"].iloc[0] != changed["model_version"].iloc[0]
     market.check()
 
 
 def test_nothing_new_changes_nothing(market):
-    before = market.members()
+    before = market.tables()
     market.build()
-    after = market.members()
-    pd.testing.assert_frame_equal(before, after)
+    after = market.tables()
+    for old, new in zip(before, after, strict=True):
+        pd.testing.assert_frame_equal(old, new)
+
+
+def test_member_rows_gone_without_others_written_rebuild_the_totals_whole(market, tmp_path):
+    """Rows that leave int_fund_members_daily with no build writing rows after them (here
+    deleted by hand, on a copy) leave no newer row to find: the kept totals no longer add up to
+    the member rows, so every total is rebuilt, as a build from nothing makes them."""
+    copies = {}
+    for name in ("incremental", "whole"):
+        (tmp_path / name).mkdir()
+        copies[name] = tmp_path / name / "rotation.duckdb"
+        shutil.copy(market.path, copies[name])
+        with duckdb.connect(str(copies[name])) as con:
+            table = "intermediate.int_fund_members_daily"
+            con.execute(
+                f"delete from {table} where price_date = (select max(price_date) from {table})"
+            )
+    totals = "int_fund_member_totals_daily"
+    run_dbt(copies["incremental"], tmp_path / "incremental", "run", "--select", totals)
+    run_dbt(copies["whole"], tmp_path / "whole", "run", "--select", totals, "--full-refresh")
+    query = f"select * exclude (members_loaded_at, rebuilt_from) from intermediate.{totals}"
+    incremental, whole = (read(copies[name], f"{query} order by all") for name in copies)
+    assert incremental["price_date"].max() < market.totals()["price_date"].max()
+    pd.testing.assert_frame_equal(incremental, whole)
 
 
 def test_days_that_stop_being_trading_days_are_removed(tmp_path):

@@ -1,15 +1,32 @@
 {#-
     One row per fund (an index or fund with holdings in raw.constituents) and day on which at
     least one of its members has a price. Members on a day are those of the fund's latest
-    holdings snapshot on or before it; see fct_breadth_daily.yml for every formula.
+    holdings snapshot on or before it; see fct_breadth_daily.yml for every formula. The counts
+    and medians over the members are int_fund_member_totals_daily's.
 -#}
 
 {%- set participation_days = var('breadth_participation_days') | int -%}
 
-with members as (
+with daily as (
 
-    select * from {{ ref('int_fund_members_daily') }}
-    where is_member
+    select
+        fund,
+        price_date as breadth_date,
+        member_count,
+        above_ma_50_count,
+        ma_50_member_count,
+        above_ma_200_count,
+        ma_200_member_count,
+        advances,
+        declines,
+        unchanged,
+        new_highs_252d,
+        new_lows_252d,
+        high_low_member_count,
+        median_member_ret_1d,
+        median_member_ret_63d
+    from {{ ref('int_fund_member_totals_daily') }}
+    where member_count > 0
 
 ),
 
@@ -21,7 +38,7 @@ prices as (
 
 funds as (
 
-    select distinct fund from members
+    select distinct fund from daily
 
 ),
 
@@ -39,37 +56,6 @@ fund_returns as (
     from prices
     inner join funds
         on funds.fund = prices.symbol
-
-),
-
-daily as (
-
-    select
-        fund,
-        price_date as breadth_date,
-        count(*) as member_count,
-
-        -- trend: shares of the members whose window is full
-        count(case when is_above_ma_50 then 1 end) as above_ma_50_count,
-        count(is_above_ma_50) as ma_50_member_count,
-        count(case when is_above_ma_200 then 1 end) as above_ma_200_count,
-        count(is_above_ma_200) as ma_200_member_count,
-
-        -- advances and declines
-        count(case when ret_1d > 0 then 1 end) as advances,
-        count(case when ret_1d < 0 then 1 end) as declines,
-        count(case when ret_1d = 0 then 1 end) as unchanged,
-
-        -- 52-week highs and lows
-        count(case when is_new_high_252d then 1 end) as new_highs_252d,
-        count(case when is_new_low_252d then 1 end) as new_lows_252d,
-        count(is_new_high_252d) as high_low_member_count,
-
-        -- the typical member
-        {{ median('ret_1d') }} as median_member_ret_1d,
-        {{ median('ret_63d') }} as median_member_ret_63d
-    from members
-    group by fund, price_date
 
 ),
 

@@ -2,7 +2,8 @@
     One row per fund (an index or fund with holdings in raw.constituents) and day: how
     concentrated its weights are, and how an equal-weight portfolio of its members did against
     the cap-weighted one. Weights drift with prices between holdings snapshots. See
-    fct_concentration_daily.yml for every formula.
+    fct_concentration_daily.yml for every formula. The sums over the members are
+    int_fund_member_totals_daily's.
 -#}
 
 {%- set top_n = var('concentration_top_n') | int -%}
@@ -11,9 +12,9 @@
     '63d': var('concentration_spread_long_days') | int,
 } -%}
 
-with members as (
+with totals as (
 
-    select * from {{ ref('int_fund_members_daily') }}
+    select * from {{ ref('int_fund_member_totals_daily') }}
 
 ),
 
@@ -24,69 +25,20 @@ rotation as (
 
 ),
 
--- the sum of the N largest weights at the close, per fund and day (macros/top_n_sum.sql)
-top_weights as (
-
-    {{ top_n_sum('members', ['fund', 'price_date'], 'drifted_weight', top_n, 'top_n_weight') }}
-
-),
-
--- the members whose return counts in the day's returns: held at the previous close, with a
--- return and a weight
-flagged as (
-
-    select
-        *,
-        case
-            when is_held_overnight and ret_1d is not null and previous_drifted_weight is not null
-                then 1
-            else 0
-        end as is_in_day_return
-    from members
-
-),
-
-aggregated as (
-
-    select
-        fund,
-        price_date,
-
-        -- weights at the close (members of the day's snapshot with a drifted weight)
-        count(drifted_weight) as weighted_member_count,
-        sum(drifted_weight) as total_weight,
-        sum(drifted_weight * drifted_weight) as total_squared_weight,
-        max(drifted_weight) as largest_weight,
-
-        -- the day's return of the members held at the previous close
-        count(case when is_in_day_return = 1 then 1 end) as return_member_count,
-        avg(case when is_in_day_return = 1 then ret_1d end) as equal_weight_ret_1d,
-        sum(case when is_in_day_return = 1 then previous_drifted_weight * ret_1d end)
-        / nullif(sum(case when is_in_day_return = 1 then previous_drifted_weight end), 0)
-            as cap_weight_ret_1d
-    from flagged
-    group by fund, price_date
-
-),
-
 daily as (
 
     select
-        aggregated.fund,
-        aggregated.price_date as concentration_date,
-        aggregated.weighted_member_count,
-        aggregated.total_weight,
-        aggregated.total_squared_weight,
-        aggregated.largest_weight,
-        top_weights.top_n_weight,
-        aggregated.return_member_count,
-        aggregated.equal_weight_ret_1d,
-        aggregated.cap_weight_ret_1d
-    from aggregated
-    left join top_weights
-        on
-            top_weights.fund = aggregated.fund
-            and top_weights.price_date = aggregated.price_date
+        fund,
+        price_date as concentration_date,
+        weighted_member_count,
+        total_weight,
+        total_squared_weight,
+        largest_weight,
+        top_n_weight,
+        return_member_count,
+        equal_weight_ret_1d,
+        cap_weight_ret_1d
+    from totals
 
 ),
 
