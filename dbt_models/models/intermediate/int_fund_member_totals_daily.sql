@@ -17,13 +17,12 @@
 ) }}
 
 {%- set top_n = var('concentration_top_n') | int -%}
-{%- set version = code_version(['concentration_top_n']) %}
+{%- set version = code_version(['concentration_top_n']) -%}
+{#- read where it is needed, not as a CTE: DuckDB would materialize a CTE read more than once,
+    every member row -#}
+{%- set members = ref('int_fund_members_daily') %}
 
-with members as (
-
-    select * from {{ ref('int_fund_members_daily') }}
-
-),
+with
 {%- if is_incremental() %}
 
 -- what the table's rows were built from: the member rows up to its last build, and the code
@@ -51,7 +50,7 @@ rewritten as (
     select
         min(members.rebuilt_from) as first_day,
         bool_or(members.rebuilt_from is null) as is_built_from_nothing
-    from members
+    from {{ members }} as members
     cross join built
     where members.inputs_loaded_at > built.members_loaded_at
 
@@ -73,10 +72,10 @@ changed_from as (
                     select coalesce(sum(kept.row_count), 0) from {{ this }} as kept
                     where kept.price_date < coalesce(rewritten.first_day, date '9999-12-31')
                 ) <> (
-                    select count(*) from members
+                    select count(*) from {{ members }} as members
                     where members.price_date < coalesce(rewritten.first_day, date '9999-12-31')
                 )
-                then least(built.first_day, (select min(price_date) from members))
+                then least(built.first_day, (select min(price_date) from {{ members }}))
             else rewritten.first_day
         end as price_date
     from built
@@ -87,7 +86,7 @@ changed_from as (
 members_since as (
 
     select members.*
-    from members
+    from {{ members }} as members
     where members.price_date >= (select price_date from changed_from)
 
 ),
@@ -95,7 +94,7 @@ members_since as (
 
 members_since as (
 
-    select * from members
+    select * from {{ members }}
 
 ),
 {%- endif %}
@@ -164,7 +163,7 @@ final as (
         top_weights.top_n_weight,
 
         -- what the row was built from (see the yml)
-        (select max(inputs_loaded_at) from members) as members_loaded_at,
+        (select max(inputs_loaded_at) from {{ members }}) as members_loaded_at,
         '{{ version }}' as model_version,
         {%- if is_incremental() %}
         (select price_date from changed_from) as rebuilt_from
