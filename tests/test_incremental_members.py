@@ -219,10 +219,15 @@ def test_the_last_days(market):
 
 
 def test_other_code_rebuilds_the_table_whole(market):
+    totals_before = market.totals()
     market.build(breadth_ma_short_days=20)
     changed = market.members()
     assert changed["model_version"].nunique() == 1
-    assert market.totals()["model_version"].nunique() == 1
+    # the totals too: the member rows rewritten with no new load keep their inputs_loaded_at
+    totals = market.totals()
+    assert totals["model_version"].nunique() == 1
+    assert totals["model_version"].iloc[0] != totals_before["model_version"].iloc[0]
+    assert not np.allclose(totals["above_ma_50_count"], totals_before["above_ma_50_count"])
     # moving averages over 20 days now: the rows the default build made are all gone
     with pytest.raises(AssertionError, match="is_above_ma_50"):
         market.check()
