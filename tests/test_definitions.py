@@ -153,7 +153,7 @@ def test_a_dbt_build_starts_from_the_previous_builds_parse(sample_warehouse, tmp
     """The second build with the same settings re-parses only what changed (dbt's partial
     parsing), not the whole project: dagster_project.transform.keep_parse."""
     first, second = build_instruments_seed(sample_warehouse, tmp_path, 2)
-    assert "Unable to do partial parsing" in (first / "dbt.log").read_text()  # make prepare's
+    assert "Unable to do partial parsing" in (first / "dbt.log").read_text()  # other vars kept
     log = (second / "dbt.log").read_text()
     assert "Unable to do partial parsing" not in log
     assert "Partial parsing enabled" in log
