@@ -18,3 +18,22 @@
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ new_rows }}
 {%- endmacro %}
+
+{#-
+    replace_from_built(loaded_at_column, version): the select columns, over {{ this }}, of what
+    an existing replace_from table was built from: `loaded_at` (the latest of its watermark
+    column: what the next build looks for changes after), `is_other_code` (a row written by
+    another code_version) and `first_day` (its first price_date). A table built before these
+    columns existed counts as other code, with no watermark.
+-#}
+{% macro replace_from_built(loaded_at_column, version) -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+    {%- if 'model_version' in columns %}
+    max({{ loaded_at_column }}) as loaded_at,
+    bool_or(model_version <> '{{ version }}') as is_other_code,
+    {%- else %}
+    cast(null as timestamp) as loaded_at,
+    true as is_other_code,
+    {%- endif %}
+    min(price_date) as first_day
+{%- endmacro %}

@@ -31,19 +31,11 @@ with
 {%- if is_incremental() %}
 
 -- what the table's rows were built from: the member rows up to its last build, and the code
--- then (a table built before these columns existed: other code)
-{%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+-- then
 built as (
 
     select
-        {%- if 'model_version' in columns %}
-        max(members_loaded_at) as members_loaded_at,
-        bool_or(model_version <> '{{ version }}') as is_other_code,
-        {%- else %}
-        cast(null as timestamp) as members_loaded_at,
-        true as is_other_code,
-        {%- endif %}
-        min(price_date) as first_day
+        {{ replace_from_built('members_loaded_at', version) | trim | indent(4) }}
     from {{ this }}
 
 ),
@@ -57,7 +49,7 @@ rewritten as (
         bool_or(members.rebuilt_from is null) as is_built_from_nothing
     from {{ members }} as members
     cross join built
-    where members.inputs_loaded_at > built.members_loaded_at
+    where members.inputs_loaded_at > built.loaded_at
 
 ),
 
@@ -70,7 +62,7 @@ changed_from as (
     select
         case
             when
-                built.members_loaded_at is null
+                built.loaded_at is null
                 or built.is_other_code
                 or rewritten.is_built_from_nothing
                 or (

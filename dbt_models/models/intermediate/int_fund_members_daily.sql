@@ -61,19 +61,10 @@ trading_days as (
 {%- if is_incremental() %}
 
 -- what the table's rows were built from: the loads up to its last build, and the code then
--- (a table built before these columns existed: other code)
-{%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
 built as (
 
     select
-        {%- if 'model_version' in columns %}
-        max(inputs_loaded_at) as loaded_at,
-        bool_or(model_version <> '{{ version }}') as is_other_code,
-        {%- else %}
-        cast(null as timestamp) as loaded_at,
-        true as is_other_code,
-        {%- endif %}
-        min(price_date) as first_day,
+        {{ replace_from_built('inputs_loaded_at', version) | trim | indent(4) }},
         -- a day that stopped being a trading day (the calendar falls back to every price date
         -- until the large-cap index is loaded: see int_trading_days)
         exists (
@@ -146,7 +137,7 @@ member_returns as (
     {{ member_returns(
         ref('stg_raw__prices'), 'constituents', 'trading_days',
         since='(select price_date from changed_from)',
-    ) | indent(4) }}
+    ) | trim | indent(4) }}
 
 ),
 {%- else %}
