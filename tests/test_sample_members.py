@@ -258,6 +258,16 @@ def test_sub_range_is_the_slice_of_the_full_range(source, holdings, member_price
     pd.testing.assert_frame_equal(held, holdings[inside].reset_index(drop=True))
 
 
+def test_one_day_is_the_row_of_the_full_range(member_prices, source) -> None:
+    """A daily load asks each member for a few days: they are computed on those days only, and
+    must be the full history's rows to the bit (the load compares them with the stored ones)."""
+    for day in ("1995-01-03", "2008-10-10", "2026-06-30"):
+        one = source.prices(["S0042"], date.fromisoformat(day), date.fromisoformat(day))
+        row = member_prices[(member_prices["symbol"] == "S0042") & (member_prices["date"] == day)]
+        assert len(one) == 1
+        pd.testing.assert_frame_equal(one, row.reset_index(drop=True), check_exact=True)
+
+
 def test_an_earlier_end_gives_the_same_members(holdings, member_prices) -> None:
     early = SampleSource(end=date(2015, 12, 15))
     held = early.constituents(FUNDS, START, END)

@@ -1001,6 +1001,11 @@ class SampleSource:
             {symbol: market.vol[name] for symbol, name in INDEXES.items()},
         )
 
+    @cached_property
+    def member_symbols(self) -> set[str]:
+        """The symbols of every index's members."""
+        return {s for members in self.members.values() for s in members.symbols}
+
     def funds(self) -> list[str]:
         """The indexes whose members (``constituents``) the sample has: ^GSPC and ^RUT."""
         return [s for s in reference.symbols(kind="index") if s in INDEXES]
@@ -1013,17 +1018,19 @@ class SampleSource:
         requested = [symbols] if isinstance(symbols, str) else list(symbols)
         instruments = set(reference.symbols())
         others = [s for s in requested if s not in instruments]
-        frame = _slice(self.history.prices, "symbol", requested, start, end)
         if not others:
-            return frame
-        known = {s for members in self.members.values() for s in members.symbols}
-        _check(others, known, "symbol")
+            return _slice(self.history.prices, "symbol", requested, start, end)
+        _check(others, self.member_symbols, "symbol")
         last = min(_as_timestamp(end), pd.Timestamp(self.end))
-        frames = [frame] if len(frame) else []
+        frames = []  # a daily load asks for one member at a time: no slicing, concat, sort
+        if len(others) < len(requested):
+            frames.append(_slice(self.history.prices, "symbol", requested, start, end))
         for members in self.members.values():
             mine = [s for s in others if s in members.position]
             if mine:
                 frames.append(members.prices(mine, _as_timestamp(start), last))
+        if len(frames) == 1:
+            return frames[0]  # by symbol, then date
         out = pd.concat(frames, ignore_index=True)
         return out.sort_values(["symbol", "date"], kind="stable").reset_index(drop=True)
 

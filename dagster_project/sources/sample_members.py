@@ -286,51 +286,54 @@ class IndexMembers:
         )
 
     def prices(self, symbols: list[str], first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
-        """The raw.prices rows of some members over first..last, by symbol then date."""
+        """The raw.prices rows of some members over first..last, by symbol then date.
+
+        Computed on the requested days only (a daily load asks each member for a few days),
+        from the same whole-horizon streams, so a day's values never depend on the range asked.
+        """
         cols = np.array(sorted(self.position[s] for s in set(symbols)), dtype=int)
         rows = np.flatnonzero((self.days >= first) & (self.days <= last))
         if len(cols) == 0 or len(rows) == 0:
             return pd.DataFrame(columns=PRICE_COLUMNS)
-        close = self.close[:, cols]
+        close = self.close[np.ix_(rows, cols)]
+        previous = self.close[np.ix_(np.maximum(rows - 1, 0), cols)]
         xs, spec = self.xs, self.spec
         # daily volatility of each member: market, sector and idiosyncratic parts
-        vol = np.sqrt(
+        vol_all = np.sqrt(
             np.multiply.outer(self.index_vol**2, xs.beta[cols] ** 2)
             + np.multiply.outer(self.calm**2, spec.sector_vol**2 + xs.idio_vol[cols] ** 2)
             / DAYS_PER_YEAR
         )
-        noise = np.stack(  # (4, days, members): each member's own stream
+        vol = vol_all[rows]
+        noise = np.stack(  # (4, days, members): each member's own stream, the asked days
             [
                 _stream(self.seed, spec, DAILY, int(c)).standard_normal((4, len(self.days)))
                 for c in cols
             ],
             axis=2,
-        )
-        previous = np.vstack([close[:1], close[:-1]])
+        )[:, rows]
         gap = GAP_SHARE * np.log(close / previous) + GAP_NOISE * vol * noise[0]
         open_ = previous * np.exp(gap)
         high = np.maximum(open_, close) * np.exp(WICK * vol * np.abs(noise[1]))
         low = np.minimum(open_, close) * np.exp(-WICK * vol * np.abs(noise[2]))
-        surprise = (vol / np.median(vol, axis=0)) ** VOLUME_VOL_ELASTICITY
+        surprise = (vol / np.median(vol_all, axis=0)) ** VOLUME_VOL_ELASTICITY
         traded = np.exp(VOLUME_NOISE * noise[3] - VOLUME_NOISE**2 / 2) * surprise
         volume = np.maximum(np.round(self.shares[cols] * spec.turnover * traded), 1)
 
         def long(values: np.ndarray) -> np.ndarray:  # (days, members) -> by member, then day
-            return values[rows].T.ravel()
+            return values.T.ravel()
 
-        frame = pd.DataFrame(
-            {
-                "symbol": np.repeat(self.symbols[cols], len(rows)),
-                "date": np.tile(self.days[rows].to_numpy(), len(cols)),
-                "open": long(open_),
-                "high": long(high),
-                "low": long(low),
-                "close": long(close),
-                "volume": long(volume).astype(np.int64),
-            }
-        )
-        frame["adj_close"] = frame["close"]  # no dividends
-        return frame[PRICE_COLUMNS]
+        columns = {
+            "symbol": np.repeat(self.symbols[cols], len(rows)),
+            "date": np.tile(self.days[rows].to_numpy(), len(cols)),
+            "open": long(open_),
+            "high": long(high),
+            "low": long(low),
+            "close": long(close),
+            "adj_close": long(close),  # no dividends
+            "volume": long(volume).astype(np.int64),
+        }
+        return pd.DataFrame({name: columns[name] for name in PRICE_COLUMNS})
 
 
 def generate_members(
