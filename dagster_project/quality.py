@@ -142,7 +142,7 @@ def _validate_frame(frame: pd.DataFrame, suite_name: str, today: date | None):
     from great_expectations.execution_engine import pandas_execution_engine
 
     # GX fingerprints every frame under this size (md5 of pandas' hash of every row, kept only
-    # as a marker in the result's meta): two thirds of validating a million price rows
+    # as a marker in the result's meta): a quarter of the time of validating a million prices
     pandas_execution_engine.HASH_THRESHOLD = 0
     spec = load_suite(suite_name)
     context = gx.get_context(mode="ephemeral")

@@ -146,7 +146,7 @@ def test_every_raw_suite_can_run_on_chunks():
 
 
 def test_gx_does_not_fingerprint_the_frame():
-    """GX would hash every row of each frame for a marker nobody reads (two thirds of the time
+    """GX would hash every row of each frame for a marker nobody reads (a quarter of the time
     of validating a million price rows): ``_validate_frame`` turns it off."""
     result = quality.run_suite([good_prices()], "raw_prices", today=TODAY)
     assert result.success
