@@ -83,6 +83,15 @@ def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Cou
     return seconds, peak / 1024**3, steps
 
 
+def cpu_probe() -> float:
+    """Seconds for ``sum(range(10**8))`` now. These machines' speed varies, within an evening
+    too (about 1.0 s in the fast state, 1.2-2.2 s in slow ones): figures are comparable only
+    at the same speed, so each benchmark prints the probe beside them."""
+    started = time.perf_counter()
+    sum(range(10**8))
+    return time.perf_counter() - started
+
+
 def tree_rss(pid: int) -> int:
     """Bytes resident in the process and all its descendants now (dbt runs beside Dagster)."""
     total = 0
@@ -100,14 +109,15 @@ def main() -> None:
     parser.add_argument("--cold-only", action="store_true", help="only the cold build")
     args = parser.parse_args()
     cases = [("cold", DAY_BEFORE), ("warm", DAY_BEFORE), ("incremental", END)]
-    results = []
+    results, probe = [], cpu_probe()
     with tempfile.TemporaryDirectory(prefix="rotation-bench-") as tmp:
         for name, end in cases[:1] if args.cold_only else cases:
             seconds, gb, steps = materialize(Path(tmp), end, args.members)
             results.append((name, seconds, gb, steps))
             print(f"{name}: {seconds:.1f} s, peak {gb:.2f} GB", flush=True)
-    cpus = os.cpu_count()
-    print(f"\n{args.members} members per index, {cpus} cores, Python {sys.version.split()[0]}")
+    cpus, python = os.cpu_count(), sys.version.split()[0]
+    print(f"\n{args.members} members per index, {cpus} cores, Python {python}")
+    print(f"CPU probe (sum(range(10**8))): {probe:.2f} s before, {cpu_probe():.2f} s after")
     print("| build | wall s | peak resident GB | vs cold |")
     print("|---|---|---|---|")
     cold = results[0][1]

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from build_times import BIN, ROOT, scratch_env
+from build_times import BIN, ROOT, cpu_probe, scratch_env
 
 DBT_DIR = ROOT / "dbt_models"
 ONE_ASSET = """
@@ -76,7 +76,10 @@ def main() -> None:
                 "--vars", dbt_vars,
             ],
         }  # fmt: skip
-        print(f"median of {args.repeat} fresh processes, Python {platform.python_version()}")
+        print(
+            f"median of {args.repeat} fresh processes, Python {platform.python_version()},"
+            f" CPU probe {cpu_probe():.2f} s"
+        )
         print("| step | seconds |\n|---|---:|")
         for name, command in cases.items():
             print(f"| {name} | {seconds(command, env, args.repeat):.2f} |", flush=True)
