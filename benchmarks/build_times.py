@@ -83,13 +83,19 @@ def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Cou
     return seconds, peak / 1024**3, steps
 
 
-def cpu_probe() -> float:
-    """Seconds for ``sum(range(10**8))`` now. These machines' speed varies, within an evening
-    too (about 1.0 s in the fast state, 1.2-2.2 s in slow ones): figures are comparable only
-    at the same speed, so each benchmark prints the probe beside them."""
+def speed_probe() -> str:
+    """How fast this machine is now. Its speed varies, within an evening too, and the figures of
+    two runs compare only at the same speed, so each benchmark prints this beside them: the
+    seconds for ``sum(range(10**8))`` (1.0 s in the fast state, up to 2.2 s) and for importing
+    great_expectations in a fresh process (2.5-3.3 s: imports, which every build is mostly
+    made of, slow down apart from the arithmetic)."""
     started = time.perf_counter()
     sum(range(10**8))
-    return time.perf_counter() - started
+    arithmetic = time.perf_counter() - started
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import great_expectations"], check=True)
+    imports = time.perf_counter() - started
+    return f"sum(range(10**8)) {arithmetic:.2f} s, import great_expectations {imports:.2f} s"
 
 
 def tree_rss(pid: int) -> int:
@@ -109,7 +115,7 @@ def main() -> None:
     parser.add_argument("--cold-only", action="store_true", help="only the cold build")
     args = parser.parse_args()
     cases = [("cold", DAY_BEFORE), ("warm", DAY_BEFORE), ("incremental", END)]
-    results, probe = [], cpu_probe()
+    results, probe = [], speed_probe()
     with tempfile.TemporaryDirectory(prefix="rotation-bench-") as tmp:
         for name, end in cases[:1] if args.cold_only else cases:
             seconds, gb, steps = materialize(Path(tmp), end, args.members)
@@ -117,7 +123,7 @@ def main() -> None:
             print(f"{name}: {seconds:.1f} s, peak {gb:.2f} GB", flush=True)
     cpus, python = os.cpu_count(), sys.version.split()[0]
     print(f"\n{args.members} members per index, {cpus} cores, Python {python}")
-    print(f"CPU probe (sum(range(10**8))): {probe:.2f} s before, {cpu_probe():.2f} s after")
+    print(f"speed probe before: {probe}; after: {speed_probe()}")
     print("| build | wall s | peak resident GB | vs cold |")
     print("|---|---|---|---|")
     cold = results[0][1]

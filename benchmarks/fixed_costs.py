@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from build_times import BIN, ROOT, cpu_probe, scratch_env
+from build_times import BIN, ROOT, scratch_env, speed_probe
 
 DBT_DIR = ROOT / "dbt_models"
 ONE_ASSET = """
@@ -78,7 +78,7 @@ def main() -> None:
         }  # fmt: skip
         print(
             f"median of {args.repeat} fresh processes, Python {platform.python_version()},"
-            f" CPU probe {cpu_probe():.2f} s"
+            f" speed probe: {speed_probe()}"
         )
         print("| step | seconds |\n|---|---:|")
         for name, command in cases.items():

@@ -51,7 +51,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import yaml
-from build_times import DAY_BEFORE, END, ROOT, cpu_probe, scratch_env
+from build_times import DAY_BEFORE, END, ROOT, scratch_env, speed_probe
 
 DBT_DIR = ROOT / "dbt_models"
 SEEDS = DBT_DIR / "seeds"
@@ -867,7 +867,7 @@ def machine() -> str:
     return (
         f"{os.cpu_count()} cores, {mem_kb / 1024 / 1024:.1f} GB RAM, Python "
         f"{platform.python_version()}, duckdb {duckdb.__version__}, pandas {pd.__version__};"
-        f" CPU probe {cpu_probe():.2f} s"
+        f" speed probe: {speed_probe()}"
     )
 
 
