@@ -121,8 +121,8 @@ def main() -> None:
             seconds, gb, steps = materialize(Path(tmp), end, args.members)
             results.append((name, seconds, gb, steps))
             print(f"{name}: {seconds:.1f} s, peak {gb:.2f} GB", flush=True)
-    cpus, python = os.cpu_count(), sys.version.split()[0]
-    print(f"\n{args.members} members per index, {cpus} cores, Python {python}")
+    cpus = os.cpu_count()
+    print(f"\n{args.members} members per index, {cpus} cores, Python {sys.version.split()[0]}")
     print(f"speed probe before: {probe}; after: {speed_probe()}")
     print("| build | wall s | peak resident GB | vs cold |")
     print("|---|---|---|---|")
