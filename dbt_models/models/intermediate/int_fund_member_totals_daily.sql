@@ -19,10 +19,7 @@
 {%- set top_n = var('concentration_top_n') | int -%}
 {#- the member table's vars too: rows it rewrites under other vars, with no new load, keep
     their inputs_loaded_at, so only the version tells -#}
-{%- set version = code_version([
-    'breadth_ma_short_days', 'breadth_ma_long_days', 'breadth_high_low_days',
-    'breadth_participation_days', 'concentration_top_n',
-]) -%}
+{%- set version = code_version(member_return_vars() + ['concentration_top_n']) -%}
 {#- read where it is needed, not as a CTE: DuckDB would materialize a CTE read more than once,
     every member row -#}
 {%- set members = ref('int_fund_members_daily') %}

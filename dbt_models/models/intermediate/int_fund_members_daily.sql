@@ -21,10 +21,7 @@
 
 -- depends_on: {{ ref('stg_raw__prices') }} (read only by an incremental build)
 
-{%- set version = code_version([
-    'breadth_ma_short_days', 'breadth_ma_long_days', 'breadth_high_low_days',
-    'breadth_participation_days',
-]) %}
+{%- set version = code_version(member_return_vars()) %}
 
 with holdings as (
 
