@@ -12,15 +12,6 @@
     (its frames, lags and row counts reach no further back), or it has a long gap there and is
     read whole. The rows before `since` it returns are that lookback, not to be used.
 -#}
-{#- member_return_vars(): the vars member_returns reads, for the code_version of the tables
-    built from its rows (a change of one rewrites them without a new load) -#}
-{% macro member_return_vars() -%}
-    {{- return([
-        'breadth_ma_short_days', 'breadth_ma_long_days', 'breadth_high_low_days',
-        'breadth_participation_days',
-    ]) -}}
-{%- endmacro %}
-
 {% macro member_returns(prices, constituents, trading_days, since=none) -%}
 
 {%- set ma_short_days = var('breadth_ma_short_days') | int -%}
@@ -183,4 +174,13 @@ final as (
 
 select * from final
 
+{%- endmacro %}
+
+{#- member_return_vars(): the vars member_returns reads, for the code_version of the tables
+    built from its rows (a change of one rewrites them without a new load) -#}
+{% macro member_return_vars() -%}
+    {{- return([
+        'breadth_ma_short_days', 'breadth_ma_long_days', 'breadth_high_low_days',
+        'breadth_participation_days',
+    ]) -}}
 {%- endmacro %}
