@@ -236,6 +236,9 @@ def daily_members(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFr
     drifted weights (the weight at the snapshot's close grown by the member's return since)."""
     calendar = np.sort(prices.loc[prices["symbol"] == "^GSPC", "date"].unique())
     on_calendar = prices[prices["date"].isin(calendar)]  # the marts' trading days only
+    # a snapshot dated on a business day after the calendar's last one waits for its prices
+    next_business_day = np.busday_offset(calendar[-1].astype("datetime64[D]"), 1)
+    constituents = constituents[constituents["date"] < next_business_day]
     history = member_history(on_calendar, set(constituents["symbol"]))
     price_at = history.set_index(["symbol", "date"])["return_price"]
     parts = []

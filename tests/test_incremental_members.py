@@ -38,6 +38,8 @@ LAST_DAYS_FROM = pd.Timestamp("2021-06-01")  # and from here last
 NEW_SNAPSHOT = pd.Timestamp("2021-05-31")  # a snapshot arriving after its day's prices
 REVISED = ("S0005", pd.Timestamp("2020-09-15"))  # a member price revised after the fact
 REPLACED = ("^GSPC", pd.Timestamp("2019-10-31"))  # a snapshot re-sent without one member
+# a Friday without trading here, and a snapshot dated on it that arrives before Monday's prices
+HOLIDAY, HOLIDAY_EVE = pd.Timestamp("2021-06-18"), pd.Timestamp("2021-06-17")
 # a member without prices for two years before it joins: the windows on the revised price's day
 # must read its rows from before the gap (the incremental build reads only the recent ones)
 GAPPED = ("S0998", pd.Timestamp("2018-08-31"), pd.Timestamp("2020-06-01"))
@@ -61,7 +63,7 @@ class Warehouse:
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.path = folder, folder / "rotation.duckdb"
-        self.prices, self.constituents = with_gapped_member(*generate())
+        self.prices, self.constituents = with_holiday_snapshot(*with_gapped_member(*generate()))
         self.loaded_prices = self.prices.iloc[:0]
         self.loaded_constituents = self.constituents.iloc[:0]
 
@@ -128,6 +130,16 @@ def with_gapped_member(prices: pd.DataFrame, constituents: pd.DataFrame):
     joins = pd.DataFrame({"fund": "^RUT", "date": snapshots[snapshots >= gap_to], "symbol": symbol})
     joins = joins.assign(name="Company with a gap", sector="Energy", weight=0.004, shares=1e6)
     return pd.concat([prices, gapped], ignore_index=True), pd.concat([constituents, joins])
+
+
+def with_holiday_snapshot(prices: pd.DataFrame, constituents: pd.DataFrame):
+    """No prices on HOLIDAY, and a ^GSPC snapshot dated on it: the members of the month-end
+    before with their weights reversed (the largest become the smallest)."""
+    month_end = constituents[
+        (constituents["fund"] == "^GSPC") & (constituents["date"] == NEW_SNAPSHOT)
+    ]
+    holiday = month_end.assign(date=HOLIDAY, weight=month_end["weight"].to_numpy()[::-1])
+    return prices[prices["date"] != HOLIDAY], pd.concat([constituents, holiday], ignore_index=True)
 
 
 def kept_before(before: tuple, after: tuple, day: pd.Timestamp) -> None:
@@ -206,14 +218,41 @@ def test_a_snapshot_replaced_without_a_member(market):
     kept_before(before, market.tables(), as_of)  # a Thursday: effective that day
 
 
-def test_the_last_days(market):
-    prices = market.prices
+def test_a_snapshot_before_its_days_prices(market):
+    # the snapshots of the last day (2021-06-30), loaded while the prices end on 2021-05-31, are
+    # not in force yet: nothing changes
     constituents = market.constituents
-    market.load(  # with the last snapshot, dated on the last day
-        prices[prices["date"] >= LAST_DAYS_FROM], constituents[constituents["date"] > NEW_SNAPSHOT]
+    before = market.tables()
+    market.load(market.prices.iloc[:0], constituents[constituents["date"] > HOLIDAY])
+    market.build()
+    market.check()
+    for old, new in zip(before, market.tables(), strict=True):
+        pd.testing.assert_frame_equal(new, old)
+
+
+def test_a_snapshot_dated_on_a_market_holiday(market):
+    # loaded with the prices up to the day before: it waits, as if the holiday's prices were late
+    prices, constituents = market.prices, market.constituents
+    before = market.tables()
+    market.load(
+        prices[(prices["date"] >= LAST_DAYS_FROM) & (prices["date"] < HOLIDAY)],
+        constituents[constituents["date"] == HOLIDAY],
     )
     market.build()
     market.check()
+    kept_before(before, market.tables(), LAST_DAYS_FROM)
+
+
+def test_the_last_days(market):
+    # the holiday's snapshot takes effect at the close before it, a day the table already has;
+    # the last day's snapshots on their own day
+    prices = market.prices
+    constituents = market.constituents
+    before = market.tables()
+    market.load(prices[prices["date"] > HOLIDAY], constituents.iloc[:0])
+    market.build()
+    market.check()
+    kept_before(before, market.tables(), HOLIDAY_EVE)
     assert len(market.loaded_prices) == len(prices)
     assert len(market.loaded_constituents) == len(constituents) - 1  # the member dropped
 

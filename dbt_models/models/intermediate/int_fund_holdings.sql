@@ -29,12 +29,26 @@ trading_days as (
 
 ),
 
+-- the first weekday after the calendar's last day: a snapshot dated on it or later describes a
+-- close whose prices are not loaded yet, and waits for them (a market holiday cannot be told
+-- from a day whose prices are late); one dated on the weekend after Friday's prices describes
+-- Friday's close
+calendar_end as (
+
+    select
+        max(trading_date)
+        + case isodow(max(trading_date)) when 5 then 3 when 6 then 2 else 1 end as next_weekday
+    from trading_days
+
+),
+
 fund_snapshots as (
 
     select distinct
         fund,
         snapshot_date
     from constituents
+    where snapshot_date < (select next_weekday from calendar_end)
 
 ),
 

@@ -75,7 +75,9 @@ built as (
 -- the first day that a change since then reaches: a price of any symbol written after it
 -- (the index's prices make the calendar), a holdings row written after it (from its
 -- snapshot's effective date), members dropped from a snapshot after it (from the effective
--- date of the load's first snapshot). A price reaches its own day and later ones (windows,
+-- date of the load's first snapshot), a kept day whose snapshot in force is no longer the one
+-- its rows were built with (one dated on a market holiday takes effect at the close before it
+-- once the calendar passes it: see int_fund_holdings). A price reaches its own day and later ones (windows,
 -- returns, and the weights of the snapshot whose base it is); a snapshot, the days it is in
 -- force. Every day, when the table is empty, was built by other code, or has a day that is no
 -- longer a trading day: from its first day (or the calendar's, if earlier) on.
@@ -121,6 +123,15 @@ changed_from as (
                         loads.table_name = 'raw.constituents'
                         and loads.rows_deleted > 0
                         and loads.finished_at > built.loaded_at
+                ),
+                (
+                    select min(kept.price_date)
+                    from (select distinct fund, price_date, snapshot_date from {{ this }}) as kept
+                    anti join snapshot_days
+                        on
+                            snapshot_days.fund = kept.fund
+                            and snapshot_days.trading_date = kept.price_date
+                            and snapshot_days.snapshot_date = kept.snapshot_date
                 )
             )
         end as price_date
