@@ -4,14 +4,15 @@ Suites on raw tables are blocking: a failure stops every asset downstream, so no
 and the last good marts stay as they were. Suites on marts report. Every validation appends its
 results to ``audit.expectation_results``, so the quality history can be queried.
 
-A raw check validates only the rows loaded in this run: those with ``loaded_at`` at or after the
-start of the run's first load of the table (its ``raw.load_log`` rows carry the run id). An
+A raw check validates only the rows loaded since its suite last passed: those with ``loaded_at``
+at or after the start of the table's first load after that validation (``raw.load_log``). An
 upsert leaves an unchanged row's ``loaded_at`` as it was, so a daily run validates its new and
-changed rows, not the whole history (raw.prices holds millions of member prices). The trade-off:
-a row already in the table before the run is not validated again; it was validated by the run
-that loaded it. Every raw expectation is about one row (or the table's columns, or its key,
-which the table's primary key enforces), so no neighbouring rows are needed. A run that loaded
-nothing into the table validates 0 rows and passes. Mart checks validate the whole mart, which
+changed rows, not the whole history (raw.prices holds millions of member prices); and a row that
+failed is validated again by every check until it is fixed, so re-running with the same bad file
+stays blocked. The trade-off: a row that passed is not validated again (a suite changed since
+does not reach it). Every raw expectation is about one row (or the table's columns, or its key,
+which the table's primary key enforces), so no neighbouring rows are needed. A run that loads
+nothing new after a pass validates 0 rows and passes. Mart checks validate the whole mart, which
 dbt rebuilds on every run.
 
 A big load (a first load of thousands of members: millions of price rows) is validated in
@@ -32,6 +33,8 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project import quality, warehouse
 
+ROWS_OF_RAW = "rows loaded since the check last passed"
+
 
 def whole_table_result(con, suite_name: str):
     """GX's result of the suite on its whole table (what a mart's check validates)."""
@@ -39,27 +42,28 @@ def whole_table_result(con, suite_name: str):
     return quality.run_suite([frame], suite_name)
 
 
-def _run_suite(con, suite_name: str, run_id: str) -> tuple[object, str]:
+def _run_suite(con, suite_name: str) -> tuple[object, str]:
     """GX's result of the suite on what its check validates, and the words for which rows."""
     schema, name = quality.suite_table(suite_name).split(".")
     if schema != "raw":
         return whole_table_result(con, suite_name), "the whole table"
-    since = warehouse.run_loads_since(con, name, run_id)
-    chunks = warehouse.chunks_loaded_in_run(con, name, since, quality.CHUNK_ROWS)
+    since = warehouse.unvalidated_since(con, name, suite_name)
+    chunks = warehouse.chunks_loaded_since(con, name, since, quality.CHUNK_ROWS)
     result = quality.run_suite(chunks, suite_name)
     if since is None:
-        return result, "rows loaded in this run: none"
-    return result, f"rows loaded in this run (loaded_at >= {since:%Y-%m-%d %H:%M:%S})"
+        return result, f"{ROWS_OF_RAW}: none"
+    return result, f"{ROWS_OF_RAW} (loaded_at >= {since:%Y-%m-%d %H:%M:%S})"
 
 
 def suite_check(suite_name: str) -> AssetChecksDefinition:
     """An asset check that validates the suite's table (blocking on raw tables).
 
-    On a raw table only the rows loaded in this run are validated (see the module docstring).
+    On a raw table only the rows loaded since the check last passed are validated (see the
+    module docstring).
     """
     table = quality.suite_table(suite_name)
     schema, name = table.split(".")
-    rows_of = "rows loaded in this run" if schema == "raw" else "rows"
+    rows_of = ROWS_OF_RAW if schema == "raw" else "rows"
 
     @asset_check(
         asset=[schema, name],
@@ -68,7 +72,7 @@ def suite_check(suite_name: str) -> AssetChecksDefinition:
         description=(
             f"Great Expectations suite expectations/{suite_name}.json on {table}"
             + (
-                ", on the rows loaded in this run (inserted or updated by its loads)."
+                f", on the {ROWS_OF_RAW} (inserted or updated by the loads since)."
                 if schema == "raw"
                 else ", on the whole table."
             )
@@ -77,7 +81,7 @@ def suite_check(suite_name: str) -> AssetChecksDefinition:
     def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
         run_id = context.run.run_id
         with duckdb.get_connection() as con:
-            result, rows = _run_suite(con, suite_name, run_id)
+            result, rows = _run_suite(con, suite_name)
             outcomes = quality.outcomes(result)
             warehouse.append_audit(con, quality.audit_rows(outcomes, suite_name, run_id))
             warehouse.save_validation(con, suite_name, run_id, quality.result_json(result))

@@ -456,29 +456,49 @@ def upsert(
     return result
 
 
-def run_loads_since(con: duckdb.DuckDBPyConnection, table_name: str, run_id: str) -> object:
-    """When the run's first load of ``raw.<table_name>`` started (None if the run loaded none).
+def unvalidated_since(con: duckdb.DuckDBPyConnection, table_name: str, suite: str) -> object:
+    """When the first load of ``raw.<table_name>`` after the suite's last passing validation
+    started (None if there is no such load): every row inserted or updated since has
+    ``loaded_at`` at or after it.
 
-    Every row that load, or any later one, inserted or updated has ``loaded_at`` at or after it.
+    A validation passes when all its expectations do (``audit.expectation_results``: one row
+    per expectation, one ``validated_at`` per validation). A failed validation does not count,
+    so rows that failed stay to be validated by the next check until they are fixed.
     """
     ensure_schema(con)
+    _ensure_audit(con)
     ((since,),) = con.execute(
-        "select min(started_at) from raw.load_log where table_name = ? and run_id = ?",
-        [RAW_TABLES[table_name].qualified, run_id],
+        """
+        select min(started_at) from raw.load_log
+        where
+            table_name = ?
+            and started_at > coalesce(
+                (
+                    select max(validated_at) from (
+                        select validated_at from audit.expectation_results
+                        where suite = ?
+                        group by run_id, validated_at
+                        having bool_and(success)
+                    )
+                ),
+                '-infinity'::timestamp
+            )
+        """,
+        [RAW_TABLES[table_name].qualified, suite],
     ).fetchall()
     return since
 
 
-def chunks_loaded_in_run(
+def chunks_loaded_since(
     con: duckdb.DuckDBPyConnection, table_name: str, since: object, chunk_rows: int
 ) -> Iterator[pd.DataFrame]:
-    """The rows of ``raw.<table_name>`` loaded since ``since`` (``run_loads_since``: the rows the
-    run's loads inserted or updated), in chunks of about ``chunk_rows`` rows.
+    """The rows of ``raw.<table_name>`` inserted or updated since ``since``
+    (``unvalidated_since``), in chunks of about ``chunk_rows`` rows.
 
-    Rows a load left unchanged keep their earlier ``loaded_at`` and are not returned: they were
-    validated by the run that loaded them. Chunks split the rows by the key's first column, so
-    all rows of a symbol (series, fund) are in one chunk, with every row sharing their key.
-    ``since`` None (the run loaded nothing) or no rows gives one empty frame, same columns.
+    Rows a load left unchanged keep their earlier ``loaded_at`` and are not returned. Chunks
+    split the rows by the key's first column, so all rows of a symbol (series, fund) are in one
+    chunk, with every row sharing their key. ``since`` None (nothing loaded) or no rows gives
+    one empty frame, same columns.
     """
     table = RAW_TABLES[table_name]
     first = next(iter(table.key))

@@ -31,6 +31,16 @@ def materialized_keys(result) -> set[str]:
     return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
 
 
+def prices_check(result):
+    (check,) = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.asset_check_evaluation_data.check_name == "expectations_raw_prices"
+    ]
+    return check
+
+
 def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     settings = RotationSettings(warehouse=str(tmp_path / "w.duckdb"), start_date="2025-06-01")
     job = build_definitions(settings).resolve_implicit_global_asset_job_def()
@@ -38,8 +48,8 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     assert first.success
     assert "marts/fct_rotation_daily" in materialized_keys(first)
 
-    # the raw check validates the rows loaded in the run: the bad row is loaded as one of the
-    # second run's loads (its load_log row carries the run id), as a bad source batch would be
+    # the raw check validates the rows loaded since it last passed: the bad row is loaded after
+    # the first run, as one of the second run's loads, as a bad source batch would be
     run_id = str(uuid.uuid4())
     with duckdb.connect(settings.warehouse_path) as con:
         # a row the writer accepts (no quarantine rule covers it) but the suite must catch
@@ -56,14 +66,9 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     before = mart_checksums(settings.warehouse_path)
     second = job.execute_in_process(raise_on_error=False, run_id=run_id)
     assert not second.success
-    checks = [
-        e.asset_check_evaluation_data
-        for e in second.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-    ]
-    gx = [c for c in checks if c.check_name == "expectations_raw_prices"]
-    assert len(gx) == 1 and not gx[0].passed
-    failures = gx[0].metadata["failures"].value
+    check = prices_check(second)
+    assert not check.passed
+    failures = check.metadata["failures"].value
     assert "high, close" in failures and "45.0" in failures  # names the columns and the values
     assert "date" in failures  # 2030 is in the future
     assert "'symbol': 'IWM'" in failures and "2030-01-02" in failures  # the offending row
@@ -73,3 +78,16 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     # the previous marts are intact, row for row (the bad row would be in fct_prices_daily)
     after = mart_checksums(settings.warehouse_path)
     assert len(after) >= 10 and after == before
+
+    # the same source again: the bad row, unchanged, is validated again and still blocks
+    third = job.execute_in_process(raise_on_error=False)
+    assert not third.success and not prices_check(third).passed
+    assert "2030-01-02" in prices_check(third).metadata["failures"].value
+    assert mart_checksums(settings.warehouse_path) == before
+
+    # fixed (the bad row removed): the check passes and the marts are rebuilt
+    with duckdb.connect(settings.warehouse_path) as con:
+        con.execute("delete from raw.prices where date = '2030-01-02'")
+    fourth = job.execute_in_process(raise_on_error=False)
+    assert fourth.success and prices_check(fourth).passed
+    assert "marts/fct_rotation_daily" in materialized_keys(fourth)
