@@ -1,10 +1,14 @@
 """Ingest assets: one per raw contract, each an upsert of what the configured source returns.
 
 A load is incremental: each symbol or series is fetched from its last loaded date minus an
-overlap (revisions overwrite), unless a full refresh is asked for. Keys are fetched one by one
-(the live source: several at once, as many as its HTTP client allows in flight); a key that
-fails is reported and does not stop the others, and the asset's blocking check
-``all_keys_loaded`` then fails, so no mart is rebuilt on a partial load.
+overlap (revisions overwrite), unless a full refresh is asked for. A price history whose
+overlap no longer matches what is stored, on a day before the last one loaded, is fetched again
+whole: providers re-base a whole history at a dividend (Yahoo's Adj Close) or a split (its
+Close too), and loading only its end would leave a false return where the overlap begins.
+
+Keys are fetched one by one (the live source: several at once, as many as its HTTP client
+allows in flight); a key that fails is reported and does not stop the others, and the asset's
+blocking check ``all_keys_loaded`` then fails, so no mart is rebuilt on a partial load.
 
 ``raw/constituents`` loads the members of each fund or index (the source's ``funds()``: the
 sample's indexes, the iShares funds of the instruments seed for files and live). ``raw/prices``
@@ -24,6 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -57,6 +62,7 @@ class Ingest:
     freshness: FreshnessPolicy
     deps: tuple[str, ...] = ()  # raw tables this one reads (members: from raw.constituents)
     members: bool = False  # also load the members of the latest holdings of each fund
+    rebased: bool = False  # the source may re-base the whole history: see the docstring
 
 
 # Daily data: at 8 pm New York time each weekday, loaded within the past 24 hours (Dagster caps
@@ -94,6 +100,7 @@ INGESTS = {
         DAILY,
         deps=("constituents",),
         members=True,
+        rebased=True,
     ),
     "etf_shares": Ingest(
         "Daily shares outstanding, NAV and total net assets of every ETF.",
@@ -131,34 +138,72 @@ class Fetched:
     frames: list[pd.DataFrame] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # key -> error (names the URL or file)
     not_provided: dict[str, str] = field(default_factory=dict)
+    rebased: list[str] = field(default_factory=list)  # fetched again whole (see the docstring)
 
     def add(self, other: "Fetched") -> None:
         self.failed.update(other.failed)
         self.not_provided.update(other.not_provided)
+        self.rebased += other.rebased
+
+
+def _is_rebased(frame: pd.DataFrame, stored: pd.DataFrame | None, last: date) -> bool:
+    """Whether ``frame`` changes a close or adjusted close of ``stored`` (the key's stored
+    overlap) on a day before ``last``, its last loaded day (whose close may have been a partial
+    day's). In numpy: a daily refresh asks this of every member."""
+    if stored is None or frame.empty:
+        return False
+    common, new, old = np.intersect1d(
+        pd.to_datetime(frame["date"]).to_numpy(), stored["date"].to_numpy(), return_indices=True
+    )
+    earlier = common < np.datetime64(last)
+    return any(
+        not np.allclose(
+            pd.to_numeric(frame[column], errors="coerce").to_numpy(float)[new[earlier]],
+            stored[column].to_numpy(float)[old[earlier]],
+            rtol=1e-9,
+            atol=0,
+            equal_nan=True,
+        )
+        for column in ("close", "adj_close")
+    )
 
 
 def _fetch_one(
-    fetch: Fetch, key: str, last_loaded: dict[str, date], settings: RotationSettings
-) -> tuple[str, pd.DataFrame | None, NotProvided | FetchError | None]:
-    """One key from its last loaded date minus the overlap (or from the start date)."""
+    fetch: Fetch,
+    key: str,
+    last_loaded: dict[str, date],
+    settings: RotationSettings,
+    stored: dict[str, pd.DataFrame] | None = None,
+) -> tuple[str, pd.DataFrame | None, NotProvided | FetchError | None, bool]:
+    """One key from its last loaded date minus the overlap (or from the start date), and
+    again from the start date if it re-bases ``stored`` (the stored overlaps, by key)."""
     start = settings.start
     if key in last_loaded:
         start = max(start, last_loaded[key] - timedelta(days=settings.overlap_days))
     try:
-        return key, fetch(key, start, settings.end), None
+        frame = fetch(key, start, settings.end)
+        if (
+            stored
+            and start > settings.start
+            and _is_rebased(frame, stored.get(key), last_loaded[key])
+        ):
+            return key, fetch(key, settings.start, settings.end), None, True
+        return key, frame, None, False
     except FetchError as error:  # NotProvided too
-        return key, None, error
+        return key, None, error, False
 
 
 def _collect(results) -> Fetched:
     fetched = Fetched()
-    for key, frame, error in results:
+    for key, frame, error, rebased in results:
         if isinstance(error, NotProvided):
             fetched.not_provided[key] = str(error)
         elif error is not None:
             fetched.failed[key] = str(error)
         else:
             fetched.frames.append(frame)
+        if rebased:
+            fetched.rebased.append(key)
     return fetched
 
 
@@ -168,20 +213,22 @@ def fetch_batches(
     last_loaded: dict[str, date],
     settings: RotationSettings,
     workers: int = 1,
+    stored: dict[str, pd.DataFrame] | None = None,
 ) -> Iterator[Fetched]:
-    """Fetch each batch of keys; with ``workers`` > 1, that many keys at once.
+    """Fetch each batch of keys; with ``workers`` > 1, that many keys at once (``stored``: see
+    ``_fetch_one``).
 
     The next batch is fetched while the caller stores the current one (one batch ahead, so
     memory stays bounded); if the caller stops, keys not yet started are cancelled.
     """
     if workers <= 1:
         for batch in batches:
-            yield _collect(_fetch_one(fetch, key, last_loaded, settings) for key in batch)
+            yield _collect(_fetch_one(fetch, key, last_loaded, settings, stored) for key in batch)
         return
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
 
     def submit(batch: list[str]) -> list[Future]:
-        return [pool.submit(_fetch_one, fetch, key, last_loaded, settings) for key in batch]
+        return [pool.submit(_fetch_one, fetch, key, last_loaded, settings, stored) for key in batch]
 
     try:
         ahead = submit(batches[0]) if batches else []
@@ -198,9 +245,11 @@ def fetch_keys(
     last_loaded: dict[str, date],
     settings: RotationSettings,
     workers: int = 1,
+    stored: dict[str, pd.DataFrame] | None = None,
 ) -> Fetched:
-    """Fetch each key from its last loaded date minus the overlap (or from the start date)."""
-    return next(fetch_batches(fetch, [list(keys)], last_loaded, settings, workers))
+    """Fetch each key from its last loaded date minus the overlap (or from the start date; see
+    ``_fetch_one``)."""
+    return next(fetch_batches(fetch, [list(keys)], last_loaded, settings, workers, stored))
 
 
 def ignored_files(source: Source, ingest: Ingest, members: list[str] = ()) -> dict[str, str]:
@@ -290,6 +339,20 @@ class Members:
         )
 
 
+def _stored_overlaps(
+    con: DuckDBPyConnection,
+    table: str,
+    keys: list[str],
+    last_loaded: dict[str, date],
+    settings: RotationSettings,
+) -> dict[str, pd.DataFrame] | None:
+    """The stored overlap of each key a source may re-base (``Ingest.rebased``), else None."""
+    if not INGESTS[table].rebased:
+        return None
+    since = {k: last_loaded[k] for k in keys if k in last_loaded}
+    return warehouse.recent_prices(con, since, settings.overlap_days)
+
+
 def _upsert(
     context: AssetExecutionContext,
     con: DuckDBPyConnection,
@@ -346,8 +409,9 @@ def _load_members(
     workers = max(1, int(getattr(source, "concurrency", 1) or 1))
     results = []
     with duckdb.get_connection() as con:  # one connection for every batch
+        stored = _stored_overlaps(con, table, todo, last_loaded, settings)
         for number, fetched in enumerate(
-            fetch_batches(fetch, batches, last_loaded, settings, workers), start=1
+            fetch_batches(fetch, batches, last_loaded, settings, workers, stored), start=1
         ):
             members.fetched.add(fetched)
             for message in fetched.failed.values():
@@ -407,8 +471,9 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         keys = ingest.keys(source)
         with duckdb.get_connection() as con:
             last_loaded = {} if full_refresh else warehouse.last_dates(con, table)
+            stored = _stored_overlaps(con, table, keys, last_loaded, settings)
         workers = max(1, int(getattr(source, "concurrency", 1) or 1))
-        fetched = fetch_keys(ingest.fetch(source), keys, last_loaded, settings, workers)
+        fetched = fetch_keys(ingest.fetch(source), keys, last_loaded, settings, workers, stored)
         for message in fetched.failed.values():
             context.log.error(message)
         with duckdb.get_connection() as con:
@@ -424,6 +489,12 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         ignored = ignored_files(source, ingest, members.symbols if members else [])
         for message in [*fetched.not_provided.values(), *ignored.values()]:
             context.log.warning(message)
+        rebased = sorted(fetched.rebased + (members.fetched.rebased if members else []))
+        if rebased:
+            context.log.warning(
+                f"{len(rebased)} histories changed before their last loaded day (a dividend or"
+                f" split re-based them at the source), fetched again whole: {_listed(rebased)}"
+            )
         failed = sorted(fetched.failed)
         check_results.append(
             AssetCheckResult(
@@ -438,6 +509,8 @@ def _ingest_asset(table: str) -> AssetsDefinition:
             )
         )
         metadata = _metadata(results, frame, full_refresh)
+        if ingest.rebased:
+            metadata["fetched_again_whole"] = _listed(rebased) if rebased else "none"
         if members is not None:
             check_results.append(members.check())
             metadata["members"] = len(members.symbols)

@@ -234,6 +234,30 @@ def last_dates(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, obj
     return dict(rows)
 
 
+def recent_prices(
+    con: duckdb.DuckDBPyConnection, last_loaded: dict[str, object], days: int
+) -> dict[str, pd.DataFrame]:
+    """The stored date, close and adj_close of each symbol of ``last_loaded`` from ``days``
+    before its last loaded date on: what a load's overlap fetches again."""
+    ensure_schema(con)
+    since = pd.DataFrame({"symbol": list(last_loaded), "last_date": list(last_loaded.values())})
+    con.register("recent_since", since)
+    try:
+        frame = con.execute(
+            """
+            select prices.symbol, prices.date, prices.close, prices.adj_close
+            from raw.prices as prices
+            inner join recent_since on recent_since.symbol = prices.symbol
+            where prices.date >= cast(recent_since.last_date as date) - cast(? as integer)
+            """,
+            [days],
+        ).df()
+    finally:
+        con.unregister("recent_since")
+    frame["date"] = pd.to_datetime(frame["date"])
+    return {symbol: rows.drop(columns="symbol") for symbol, rows in frame.groupby("symbol")}
+
+
 def latest_members(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every symbol in the latest holdings snapshot of each fund in ``raw.constituents``."""
     ensure_schema(con)

@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from dagster import AssetKey, materialize
@@ -51,6 +52,46 @@ def test_a_failing_key_does_not_stop_the_others():
     assert [f["symbol"].iloc[0] for f in fetched.frames] == ["SPY"]
     assert fetched.failed == {"IWM": "IWM: HTTP 503 after 3 tries (http://127.0.0.1/x)"}
     assert list(fetched.not_provided) == ["RSP"]
+
+
+class History:
+    """A fake prices fetch serving a fixed history, recording the start of every window."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self.starts = frame, []
+
+    def __call__(self, key: str, start: date, end: date) -> pd.DataFrame:
+        self.starts.append(start)
+        days = self.frame["date"]
+        return self.frame[(days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))]
+
+
+def test_a_history_changed_before_its_last_day_is_fetched_again_whole():
+    days = pd.bdate_range("2026-01-02", "2026-01-30")
+    loaded = pd.DataFrame({"symbol": "IWM", "date": days, "close": 100.0, "adj_close": 99.0})
+    stored = {"IWM": loaded.loc[days >= "2026-01-20", ["date", "close", "adj_close"]]}
+    last = {"IWM": date(2026, 1, 30)}
+    overlap = [date(2026, 1, 20)]  # 30 Jan - 10 days
+
+    def fetched_with(history: pd.DataFrame) -> tuple[History, object]:
+        fetch = History(history)
+        return fetch, fetch_keys(fetch, ["IWM"], last, SETTINGS, stored=stored)
+
+    # the same history: only the overlap is fetched
+    fetch, fetched = fetched_with(loaded)
+    assert fetch.starts == overlap and fetched.rebased == []
+    # only the last day's close changed (it was a partial day's): the overlap is enough
+    fetch, fetched = fetched_with(loaded.assign(close=np.where(days == days[-1], 101.0, 100.0)))
+    assert fetch.starts == overlap and fetched.rebased == []
+    # a dividend went ex on 29 Jan: every earlier adjusted close scaled by 0.99
+    rebased = loaded.assign(adj_close=np.where(days < "2026-01-29", 99.0 * 0.99, 99.0))
+    fetch, fetched = fetched_with(rebased)
+    assert fetch.starts == [*overlap, date(2000, 1, 1)]  # then from the start date
+    assert fetched.rebased == ["IWM"] and len(fetched.frames[0]) == len(days)
+    # a 2:1 split on 29 Jan: every earlier close halved
+    split = loaded.assign(close=np.where(days < "2026-01-29", 50.0, 100.0))
+    fetch, fetched = fetched_with(split)
+    assert fetched.rebased == ["IWM"] and len(fetched.frames[0]) == len(days)
 
 
 def write(path, text: str) -> None:
@@ -131,6 +172,37 @@ def test_files_reload_updates_revisions_and_counts_them(files_settings):
     # IWM: 01-07 new, 01-06 revised, 01-05 as before; ^RUT: one row as before, one quarantined
     assert (log["rows_inserted"], log["rows_updated"], log["rows_unchanged"]) == (1, 1, 2)
     assert log["rows_quarantined"] == 1
+
+
+def prices_csv(path: Path, days: pd.DatetimeIndex, adj_close: np.ndarray) -> None:
+    lines = ["Date,Open,High,Low,Close,Adj Close,Volume"] + [
+        f"{day:%Y-%m-%d},100,102,99,101,{adj:.6f},1000"
+        for day, adj in zip(days, adj_close, strict=True)
+    ]
+    write(path, "\n".join(lines) + "\n")
+
+
+def test_a_redownloaded_file_with_a_rebased_history_replaces_the_whole_history(files_settings):
+    # a month of IWM, then the file downloaded again the day after a dividend went ex: a new
+    # day, and every earlier Adj Close scaled by 0.99, far beyond the 10-day overlap
+    path = Path(files_settings.data_dir) / "prices" / "IWM.csv"
+    days = pd.bdate_range("2026-01-02", "2026-02-13")
+    adj_close = np.linspace(95.0, 100.0, len(days))
+    prices_csv(path, days[:-1], adj_close[:-1])
+    assert load_prices(files_settings).success
+    prices_csv(path, days, np.append(adj_close[:-1] * 0.99, adj_close[-1]))
+    result = load_prices(files_settings)
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("raw__prices")
+    assert materialization.metadata["fetched_again_whole"].value == "IWM"
+    with duckdb.connect(files_settings.warehouse_path, read_only=True) as con:
+        stored = con.execute(
+            "select adj_close from raw.prices where symbol = 'IWM' order by date"
+        ).fetchall()
+    expected = np.append(adj_close[:-1] * 0.99, adj_close[-1]).round(6)
+    assert np.allclose([a for (a,) in stored], expected, rtol=0, atol=1e-9)
+    log = last_load(files_settings)
+    assert (log["rows_inserted"], log["rows_updated"]) == (1, len(days) - 1)
 
 
 def test_conflicting_duplicate_dates_fail_the_file_and_change_nothing(files_settings):
@@ -281,3 +353,19 @@ def test_files_holdings_and_member_prices(tmp_path):
     again = materialize([by_key("raw/prices")], resources=build_resources(settings))
     assert materialization(again, "raw__prices")["rows_updated"] == 1
     assert materialization(again, "raw__prices")["members_current"] == 0
+
+    # a member split 2:1 on 6 Jan, downloaded again with two months of history: every earlier
+    # close halved, so the history is fetched again whole, not from the overlap
+    days = pd.bdate_range("2025-11-03", "2026-01-06")
+    closes = [5.0] * (len(days) - 1) + [11.5]
+    write(
+        data / "prices" / "ACME.csv",
+        "Date,Close\n" + "".join(f"{d:%Y-%m-%d},{c}\n" for d, c in zip(days, closes, strict=True)),
+    )
+    earlier = RotationSettings(
+        source="files", data_dir=str(data), warehouse=settings.warehouse, start_date="2025-11-01"
+    )
+    split = materialize([by_key("raw/prices")], resources=build_resources(earlier))
+    assert materialization(split, "raw__prices")["fetched_again_whole"] == "ACME"
+    acme = query(settings, "select date, close from raw.prices where symbol = 'ACME' order by 1")
+    assert acme["close"].tolist() == closes and len(acme) == len(days)
