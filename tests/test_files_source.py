@@ -270,6 +270,15 @@ def test_fred_value_in_second_column_under_another_name(tmp_path):
     _drop(tmp_path, "macro/DFF.csv", ["date,value", "2026-01-02,3.64"])
     frame = _all(_source(tmp_path), "macro", "DFF")
     assert frame["value"].tolist() == [3.64]
+    _drop(tmp_path, "macro/UNRATE.csv", ["observation_date,UNRATE_20260105", "2025-12-01,4.6"])
+    assert _all(_source(tmp_path), "macro", "UNRATE")["value"].tolist() == [4.6]  # a vintage
+
+
+def test_fred_file_holding_another_series_names_both(tmp_path):
+    _drop(tmp_path, "macro/DGS10.csv", ["observation_date,DGS2", "2026-01-02,3.47"])
+    with pytest.raises(FetchError, match="value column is DGS2, not DGS10") as error:
+        _all(_source(tmp_path), "macro", "DGS10")
+    assert "macro/DGS10.csv" in str(error.value)
 
 
 def test_fred_non_numeric_value_passes_through(tmp_path):

@@ -71,13 +71,26 @@ class FilesSource:
         return _finish(out, ["date"], symbol, path, start, end)
 
     def macro(self, series_id: str, start: date, end: date) -> pd.DataFrame:
-        """FRED graph CSV: observation_date (or DATE) and the series, ``.`` or empty = missing."""
+        """FRED graph CSV: observation_date (or DATE) and the series, ``.`` or empty = missing.
+
+        The value column is named after the series; ``value`` (FRED's API) or the series with a
+        suffix (ALFRED's vintages: ``UNRATE_20260105``) is taken as it too. A column named after
+        another series is an error: the file holds another series than its name says.
+        """
         path = self._path("macro", series_id)
         frame = _read(path, series_id)
         date_column = "observation_date" if "observation_date" in frame else "date"
         series = series_id.lower()
-        if series not in frame and len(frame.columns) > 2 and frame.columns[1] != date_column:
-            frame = frame.rename(columns={frame.columns[1]: series})  # the second column is it
+        second = frame.columns[1] if len(frame.columns) > 2 else date_column
+        if series not in frame and second != date_column:
+            if second != "value" and not second.startswith(f"{series}_"):
+                raise FetchError(
+                    series_id,
+                    str(path),
+                    f"the value column is {second.upper()}, not {series_id}: the file holds"
+                    " another series than its name says",
+                )
+            frame = frame.rename(columns={second: series})
         _require(frame, [date_column, series], series_id, path)
         out = pd.DataFrame(
             {
