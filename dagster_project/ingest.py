@@ -314,18 +314,27 @@ class Members:
     loaded: int = 0  # members with rows in this run
 
     def check(self) -> AssetCheckResult:
-        failed = sorted(self.fetched.failed)
+        """Passes when every member is loaded or current; a member the source does not
+        provide (no file in the folder) is missing from the breadth marts as much as one that
+        failed."""
+        failed, missing = sorted(self.fetched.failed), sorted(self.fetched.not_provided)
         n = len(self.symbols)
+        problems = []
         if failed:
-            description = (
+            problems.append(
                 f"{len(failed)} of {n} members failed: {_listed(failed)}; re-run to fetch only"
                 " the missing ones"
             )
-        else:
-            description = f"all {n} members loaded or current ({len(self.current)} current)"
+        if missing:
+            problems.append(
+                f"{len(missing)} of {n} members not provided by the source: {_listed(missing)}"
+            )
+        description = "; ".join(problems) or (
+            f"all {n} members loaded or current ({len(self.current)} current)"
+        )
         return AssetCheckResult(
             check_name=MEMBERS_CHECK,
-            passed=not failed,
+            passed=not problems,
             severity=AssetCheckSeverity.WARN,
             description=description,
             metadata={
