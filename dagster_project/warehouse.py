@@ -302,11 +302,16 @@ def _conform(table: RawTable, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     flagged = np.zeros(len(given), dtype=bool)
     for col, dtype in table.values.items():
         if dtype in ("DOUBLE", "BIGINT"):
-            rows[col] = pd.to_numeric(given[col], errors="coerce")
+            numeric = pd.to_numeric(given[col], errors="coerce").astype("float64")
             problems.append(
-                (f"{col} is not a number", (given[col].notna() & rows[col].isna()).to_numpy())
+                (f"{col} is not a number", (given[col].notna() & numeric.isna()).to_numpy())
             )
-            flagged |= problems[-1][1]
+            # infinite, or beyond BIGINT: DuckDB would refuse the whole load, naming no row
+            limit = 2.0**63 if dtype == "BIGINT" else np.inf
+            out_of_range = ~(numeric.abs() < limit) & numeric.notna()
+            problems.append((f"{col} is out of range", out_of_range.to_numpy()))
+            rows[col] = numeric.where(~out_of_range)
+            flagged |= problems[-2][1] | problems[-1][1]
     for col in table.required:  # missing, unless already unusable for another reason
         problems.append((f"{col} is missing", rows[col].isna().to_numpy() & ~flagged))
         flagged |= problems[-1][1]

@@ -129,6 +129,26 @@ def test_unusable_rows_are_quarantined_with_their_reason_and_counted(con):
     assert log.loc[0, "rows_quarantined"] == 3
 
 
+def test_infinite_or_oversized_numbers_are_quarantined_not_refused_with_the_load(con):
+    # DuckDB refuses a whole insert over one volume beyond BIGINT, naming no row
+    frame = pd.DataFrame(
+        {
+            "symbol": "IWM",
+            "date": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]),
+            "close": ["10.5", "inf", "11", "12"],
+            "volume": [1000, 2000, "inf", 1e20],
+        }
+    )
+    result = warehouse.upsert(con, "prices", frame, source="t")
+    assert (result.rows_inserted, result.rows_quarantined) == (1, 3)
+    assert table(con)[["close", "volume"]].values.tolist() == [[10.5, 1000]]
+    assert table(con, "raw.quarantine").sort_values("date")["reason"].tolist() == [
+        "close is out of range",
+        "volume is out of range",
+        "volume is out of range",
+    ]
+
+
 def test_exact_duplicate_rows_collapse_to_one(con):
     frame = prices({"2024-01-02": 10.0})
     result = warehouse.upsert(con, "prices", pd.concat([frame, frame]), source="t")
