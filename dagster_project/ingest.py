@@ -146,64 +146,67 @@ class Fetched:
         self.rebased += other.rebased
 
 
-def _is_rebased(frame: pd.DataFrame, stored: pd.DataFrame | None, last: date) -> bool:
-    """Whether ``frame`` changes a close or adjusted close of ``stored`` (the key's stored
-    overlap) on a day before ``last``, its last loaded day (whose close may have been a partial
-    day's). In numpy: a daily refresh asks this of every member."""
-    if stored is None or frame.empty:
-        return False
-    common, new, old = np.intersect1d(
-        pd.to_datetime(frame["date"]).to_numpy(), stored["date"].to_numpy(), return_indices=True
-    )
-    earlier = common < np.datetime64(last)
-    return any(
-        not np.allclose(
-            pd.to_numeric(frame[column], errors="coerce").to_numpy(float)[new[earlier]],
-            stored[column].to_numpy(float)[old[earlier]],
-            rtol=1e-9,
-            atol=0,
-            equal_nan=True,
-        )
-        for column in ("close", "adj_close")
-    )
-
-
 def _fetch_one(
-    fetch: Fetch,
-    key: str,
-    last_loaded: dict[str, date],
-    settings: RotationSettings,
-    stored: dict[str, pd.DataFrame] | None = None,
-) -> tuple[str, pd.DataFrame | None, NotProvided | FetchError | None, bool]:
-    """One key from its last loaded date minus the overlap (or from the start date), and
-    again from the start date if it re-bases ``stored`` (the stored overlaps, by key)."""
+    fetch: Fetch, key: str, last_loaded: dict[str, date], settings: RotationSettings
+) -> tuple[str, pd.DataFrame | None, NotProvided | FetchError | None]:
+    """One key from its last loaded date minus the overlap (or from the start date)."""
     start = settings.start
     if key in last_loaded:
         start = max(start, last_loaded[key] - timedelta(days=settings.overlap_days))
     try:
-        frame = fetch(key, start, settings.end)
-        if (
-            stored
-            and start > settings.start
-            and _is_rebased(frame, stored.get(key), last_loaded[key])
-        ):
-            return key, fetch(key, settings.start, settings.end), None, True
-        return key, frame, None, False
+        return key, fetch(key, start, settings.end), None
     except FetchError as error:  # NotProvided too
-        return key, None, error, False
+        return key, None, error
 
 
 def _collect(results) -> Fetched:
     fetched = Fetched()
-    for key, frame, error, rebased in results:
+    for key, frame, error in results:
         if isinstance(error, NotProvided):
             fetched.not_provided[key] = str(error)
         elif error is not None:
             fetched.failed[key] = str(error)
         else:
             fetched.frames.append(frame)
-        if rebased:
-            fetched.rebased.append(key)
+    return fetched
+
+
+def _rebased(frames: list[pd.DataFrame], stored: pd.DataFrame) -> set[str]:
+    """The symbols whose fetched rows change a close or adjusted close of ``stored`` (their
+    stored overlaps, with each one's ``last_date``) on a day before their last loaded one (whose
+    close may have been a partial day's). One merge for a whole batch of members."""
+    columns = ["symbol", "date", "close", "adj_close"]
+    fetched = pd.concat([f.reindex(columns=columns) for f in frames], ignore_index=True)
+    fetched["date"] = pd.to_datetime(fetched["date"])
+    both = fetched.merge(stored, on=["symbol", "date"], suffixes=("", "_stored"))
+    both = both[both["date"] < both["last_date"]]
+    changed = np.zeros(len(both), dtype=bool)
+    for column in ("close", "adj_close"):
+        changed |= ~np.isclose(
+            pd.to_numeric(both[column], errors="coerce").to_numpy(float),
+            both[f"{column}_stored"].to_numpy(float),
+            rtol=1e-9,
+            atol=0,
+            equal_nan=True,
+        )
+    return set(both.loc[changed, "symbol"])
+
+
+def _fetch_rebased_whole(
+    fetch: Fetch, fetched: Fetched, stored: pd.DataFrame | None, settings: RotationSettings
+) -> Fetched:
+    """``fetched`` with the keys whose history the source re-based (``_rebased``) fetched again
+    from the start date."""
+    if stored is None or not fetched.frames:
+        return fetched
+    keys = sorted(_rebased(fetched.frames, stored))
+    if not keys:
+        return fetched
+    again = _collect(_fetch_one(fetch, key, {}, settings) for key in keys)
+    fetched.frames = [f for f in fetched.frames if f.empty or f["symbol"].iloc[0] not in keys]
+    fetched.frames += again.frames
+    fetched.failed.update(again.failed)
+    fetched.rebased += keys
     return fetched
 
 
@@ -213,28 +216,31 @@ def fetch_batches(
     last_loaded: dict[str, date],
     settings: RotationSettings,
     workers: int = 1,
-    stored: dict[str, pd.DataFrame] | None = None,
+    stored: pd.DataFrame | None = None,
 ) -> Iterator[Fetched]:
-    """Fetch each batch of keys; with ``workers`` > 1, that many keys at once (``stored``: see
-    ``_fetch_one``).
+    """Fetch each batch of keys; with ``workers`` > 1, that many keys at once. With ``stored``
+    (``warehouse.recent_prices``), the keys whose history the source re-based are fetched again
+    whole (``_fetch_rebased_whole``).
 
     The next batch is fetched while the caller stores the current one (one batch ahead, so
     memory stays bounded); if the caller stops, keys not yet started are cancelled.
     """
     if workers <= 1:
         for batch in batches:
-            yield _collect(_fetch_one(fetch, key, last_loaded, settings, stored) for key in batch)
+            fetched = _collect(_fetch_one(fetch, key, last_loaded, settings) for key in batch)
+            yield _fetch_rebased_whole(fetch, fetched, stored, settings)
         return
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
 
     def submit(batch: list[str]) -> list[Future]:
-        return [pool.submit(_fetch_one, fetch, key, last_loaded, settings, stored) for key in batch]
+        return [pool.submit(_fetch_one, fetch, key, last_loaded, settings) for key in batch]
 
     try:
         ahead = submit(batches[0]) if batches else []
         for i in range(len(batches)):
             current, ahead = ahead, submit(batches[i + 1]) if i + 1 < len(batches) else []
-            yield _collect(future.result() for future in current)
+            fetched = _collect(future.result() for future in current)
+            yield _fetch_rebased_whole(fetch, fetched, stored, settings)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -245,10 +251,10 @@ def fetch_keys(
     last_loaded: dict[str, date],
     settings: RotationSettings,
     workers: int = 1,
-    stored: dict[str, pd.DataFrame] | None = None,
+    stored: pd.DataFrame | None = None,
 ) -> Fetched:
     """Fetch each key from its last loaded date minus the overlap (or from the start date; see
-    ``_fetch_one``)."""
+    ``fetch_batches``)."""
     return next(fetch_batches(fetch, [list(keys)], last_loaded, settings, workers, stored))
 
 
@@ -354,11 +360,14 @@ def _stored_overlaps(
     keys: list[str],
     last_loaded: dict[str, date],
     settings: RotationSettings,
-) -> dict[str, pd.DataFrame] | None:
-    """The stored overlap of each key a source may re-base (``Ingest.rebased``), else None."""
+) -> pd.DataFrame | None:
+    """The stored overlaps of the keys a source may re-base (``Ingest.rebased``), else None;
+    keys whose overlap reaches the start date are fetched whole anyway."""
     if not INGESTS[table].rebased:
         return None
+    overlap = timedelta(days=settings.overlap_days)
     since = {k: last_loaded[k] for k in keys if k in last_loaded}
+    since = {k: last for k, last in since.items() if last - overlap > settings.start}
     return warehouse.recent_prices(con, since, settings.overlap_days)
 
 

@@ -236,16 +236,19 @@ def last_dates(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, obj
 
 def recent_prices(
     con: duckdb.DuckDBPyConnection, last_loaded: dict[str, object], days: int
-) -> dict[str, pd.DataFrame]:
-    """The stored date, close and adj_close of each symbol of ``last_loaded`` from ``days``
-    before its last loaded date on: what a load's overlap fetches again."""
+) -> pd.DataFrame:
+    """symbol, date, close, adj_close and last_date (the symbol's last loaded date, as given)
+    of each symbol of ``last_loaded`` from ``days`` before that date on: what a load's overlap
+    fetches again."""
     ensure_schema(con)
     since = pd.DataFrame({"symbol": list(last_loaded), "last_date": list(last_loaded.values())})
+    since["last_date"] = pd.to_datetime(since["last_date"])
     con.register("recent_since", since)
     try:
         frame = con.execute(
             """
-            select prices.symbol, prices.date, prices.close, prices.adj_close
+            select prices.symbol, prices.date, prices.close, prices.adj_close,
+                recent_since.last_date
             from raw.prices as prices
             inner join recent_since on recent_since.symbol = prices.symbol
             where prices.date >= cast(recent_since.last_date as date) - cast(? as integer)
@@ -254,8 +257,7 @@ def recent_prices(
         ).df()
     finally:
         con.unregister("recent_since")
-    frame["date"] = pd.to_datetime(frame["date"])
-    return {symbol: rows.drop(columns="symbol") for symbol, rows in frame.groupby("symbol")}
+    return frame.astype({"date": "datetime64[ns]", "last_date": "datetime64[ns]"})
 
 
 def latest_members(con: duckdb.DuckDBPyConnection) -> list[str]:

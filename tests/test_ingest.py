@@ -69,7 +69,7 @@ class History:
 def test_a_history_changed_before_its_last_day_is_fetched_again_whole():
     days = pd.bdate_range("2026-01-02", "2026-01-30")
     loaded = pd.DataFrame({"symbol": "IWM", "date": days, "close": 100.0, "adj_close": 99.0})
-    stored = {"IWM": loaded.loc[days >= "2026-01-20", ["date", "close", "adj_close"]]}
+    stored = loaded[days >= "2026-01-20"].assign(last_date=pd.Timestamp("2026-01-30"))
     last = {"IWM": date(2026, 1, 30)}
     overlap = [date(2026, 1, 20)]  # 30 Jan - 10 days
 
