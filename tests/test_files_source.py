@@ -231,9 +231,19 @@ def test_start_and_end_filter_inclusively(tmp_path):
     assert frame["close"].tolist() == [2.0, 3.0]
 
 
-def test_header_only_file_is_empty(tmp_path):
+def test_a_file_without_values_is_refused_by_name(tmp_path):
     _drop(tmp_path, "prices/IWM.csv", ["Date,Close"])
-    frame = _all(_source(tmp_path), "prices", "IWM")
+    with pytest.raises(FetchError, match="no rows with a value") as error:
+        _all(_source(tmp_path), "prices", "IWM")
+    assert "prices/IWM.csv" in str(error.value)
+    _drop(tmp_path, "macro/DGS2.csv", ["observation_date,DGS2", "2026-01-02,.", "2026-01-05,"])
+    with pytest.raises(FetchError, match="every value missing"):
+        _all(_source(tmp_path), "macro", "DGS2")
+
+
+def test_rows_outside_the_window_are_no_error(tmp_path):
+    _drop(tmp_path, "prices/IWM.csv", ["Date,Close", "2026-01-02,10"])
+    frame = _source(tmp_path).prices("IWM", date(2026, 2, 1), date(2026, 3, 1))
     assert frame.empty and list(frame.columns) == PRICE_COLUMNS
 
 

@@ -336,7 +336,15 @@ def _values(text: pd.Series, scale: float = 1.0, missing: tuple[str, ...] = ("",
 def _finish(
     frame: pd.DataFrame, keys: list[str], key: str, path: Path, start: date, end: date
 ) -> pd.DataFrame:
-    """Collapse exact duplicates, refuse conflicting ones, keep start..end, sort by the keys."""
+    """Collapse exact duplicates, refuse conflicting ones, keep start..end, sort by the keys.
+
+    A file without a single row with a value is refused: loading nothing from it would pass
+    for a key loaded.
+    """
+    if frame.empty:
+        raise FetchError(
+            key, str(path), "no rows with a value (a header only, or every value missing)"
+        )
     frame = frame[~frame.drop(columns=LINE).duplicated()]
     clash = frame[frame.duplicated(subset=keys, keep=False)]
     if not clash.empty:
