@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from holdings_csv import LARGE_STOCKS, SMALL_ROWS, SMALL_STOCKS, holdings_csv
+from holdings_csv import LARGE_ROWS, LARGE_STOCKS, SMALL_ROWS, SMALL_STOCKS, holdings_csv
 
 from dagster_project.sources.base import FetchError, NotProvided
 from dagster_project.sources.files import FilesSource, unknown_file_message
@@ -530,6 +530,15 @@ def test_holdings_file_with_the_weight_percent_layout(tmp_path):
     _holdings(tmp_path, "IVV_holdings.csv", holdings_csv("May 29, 2026", layout="large"))
     frame = _all(_source(tmp_path), "constituents", "IVV")
     pd.testing.assert_frame_equal(frame, _expected("IVV", "2026-05-29", LARGE_STOCKS))
+
+
+def test_a_ticker_on_two_lines_is_summed_and_a_repeated_line_counted_once(tmp_path):
+    mega_2 = LARGE_ROWS[0].replace('"35,000.00"', '"1,000.00"').replace('"70.00"', '"2.00"')
+    rows = [*LARGE_ROWS, LARGE_ROWS[1], mega_2]  # BRKB's line again, MEGA on a second line
+    _holdings(tmp_path, "IVV_holdings.csv", holdings_csv("May 29, 2026", layout="large", rows=rows))
+    frame = _all(_source(tmp_path), "constituents", "IVV")
+    stocks = {**LARGE_STOCKS, "MEGA": ("MEGACORP INC", "Information Technology", 0.72, 36_000.0)}
+    pd.testing.assert_frame_equal(frame, _expected("IVV", "2026-05-29", stocks))
 
 
 def test_several_dates_per_fund_the_date_from_the_preamble(tmp_path):

@@ -20,7 +20,7 @@ warrants) and rows not traded on any market (``Exchange`` ``NO MARKET ...``: no 
 left out. weight = ``Market Weight`` (or ``Weight (%)``) / 100; where it is ``-``, the row's
 market value / the total market value of the file (how iShares computes its weights).
 shares = ``Quantity``, the number of the company's shares the fund holds. A ticker held on two
-lines is summed into one row.
+lines is summed into one row; a line repeated cell for cell is counted once.
 """
 
 from __future__ import annotations
@@ -112,6 +112,15 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
         keep &= ~text("Exchange").str.upper().str.startswith(NOT_TRADED)
     if not keep.any():
         raise FetchError(fund, where, "no equity holdings in the file: the format changed")
+    identical = keep & table.duplicated()  # a line repeated cell for cell: counted once
+    if identical.any():
+        log.warning(
+            "%s: %s on identical lines in %s: counted once",
+            fund,
+            ", ".join(sorted(set(text("Ticker")[identical]))),
+            where,
+        )
+        keep &= ~identical
 
     rows = table[keep]
     # a percent with 2 decimals: rounded back to the decimal it was (0.81 -> 0.0081, not ...01)
