@@ -152,6 +152,14 @@ def test_dates_with_a_time_or_an_offset_are_accepted(tmp_path):
     assert _days(frame) == ["2026-01-02", "2026-01-05", "2026-07-06", "2026-07-07", "2026-07-08"]
 
 
+def test_a_file_named_so_but_for_case_is_an_error_saying_so(tmp_path):
+    _drop(tmp_path, "prices/iwm.csv", ["Date,Close", "2026-01-02,10"])
+    with pytest.raises(FetchError, match="named iwm.csv, not IWM.csv: rename it") as error:
+        _all(_source(tmp_path), "prices", "IWM")
+    assert not isinstance(error.value, NotProvided)  # a failure, not a file the user lacks
+    assert _source(tmp_path).unknown_files() == []  # not also reported as a stray file
+
+
 def test_unparseable_date_names_file_and_line(tmp_path):
     path = _drop(
         tmp_path, "prices/IWM.csv", ["Date,Close", "2026-01-02,1", "01/02/2026,2", "soon,3"]

@@ -53,6 +53,7 @@ class FilesSource:
                 " etf_shares/ and valuations/ to use ROTATION_SOURCE=files"
             )
         self.data_dir = Path(data_dir).expanduser()
+        self._listed: dict[str, dict[str, str]] = {}  # see _names
         if not self.data_dir.is_dir():
             raise FileNotFoundError(
                 f"ROTATION_DATA_DIR={data_dir} is not a folder: point it at a folder with"
@@ -195,11 +196,13 @@ class FilesSource:
                 )
                 if entry.name == "prices":
                     known |= set(members)
+                # a key's file named so but for case is not unknown: the key's error says so
+                known_files = {f"{key}.csv".casefold() for key in known}
                 for file in sorted(entry.iterdir()):
                     if entry.name == "holdings":
                         usable = file.is_file() and _holdings_fund(file.name) in funds
                     else:
-                        usable = file.is_file() and file.suffix == ".csv" and file.stem in known
+                        usable = file.is_file() and file.name.casefold() in known_files
                     if not (usable or file.name.startswith(".")):
                         unknown.append(f"{entry.name}/{file.name}")
             elif entry.is_dir() or entry.suffix.lower() not in (".md", ".txt"):
@@ -207,10 +210,25 @@ class FilesSource:
         return unknown
 
     def _path(self, folder: str, key: str) -> Path:
+        """The key's file; a file named so but for case (``iwm.csv``, ``IWM.CSV``) is an error
+        saying so, not a file the source does not have."""
         path = self.data_dir / folder / f"{key}.csv"
-        if not path.is_file():
-            raise NotProvided(key, str(path), f"no file {folder}/{key}.csv in ROTATION_DATA_DIR")
-        return path
+        if path.is_file():
+            return path
+        near = self._names(folder).get(path.name.casefold())
+        if near is not None:
+            raise FetchError(
+                key, str(path.parent / near), f"named {near}, not {path.name}: rename it"
+            )
+        raise NotProvided(key, str(path), f"no file {folder}/{key}.csv in ROTATION_DATA_DIR")
+
+    def _names(self, folder: str) -> dict[str, str]:
+        """The folder's file names by their case-folded name (listed once, not per key)."""
+        if folder not in self._listed:
+            where = self.data_dir / folder
+            names = sorted(p.name for p in where.iterdir()) if where.is_dir() else []
+            self._listed[folder] = {name.casefold(): name for name in names}
+        return self._listed[folder]
 
 
 def unknown_file_message(name: str) -> str:
