@@ -549,6 +549,15 @@ def test_a_ticker_on_two_lines_is_summed_and_a_repeated_line_counted_once(tmp_pa
     pd.testing.assert_frame_equal(frame, _expected("IVV", "2026-05-29", stocks))
 
 
+def test_another_funds_holdings_under_this_funds_name_are_refused(tmp_path):
+    ivv = holdings_csv(layout="large", fund_name="iShares Core S&P 500 ETF")
+    _holdings(tmp_path, "IWM_holdings.csv", ivv)
+    with pytest.raises(FetchError, match="first line names IVV: IVV's holdings, not IWM's"):
+        _all(_source(tmp_path), "constituents", "IWM")
+    _holdings(tmp_path, "IVV_holdings.csv", ivv)  # under its own name
+    assert len(_all(_source(tmp_path), "constituents", "IVV")) == len(LARGE_STOCKS)
+
+
 def test_several_dates_per_fund_the_date_from_the_preamble(tmp_path):
     may = [r.replace('"60.00","60.00"', '"55.00","55.00"') for r in SMALL_ROWS]
     _holdings(tmp_path, "IJR_holdings.csv", holdings_csv("Jun 19, 2026"))

@@ -32,6 +32,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from dagster_project import reference
 from dagster_project.sources.base import FetchError
 from dagster_project.sources.http import csv_table, parse_numbers
 
@@ -86,8 +87,26 @@ def read_holdings(key: str, where: str, text: str) -> HoldingsFile:
     return HoldingsFile(pd.Timestamp(as_of), preamble, table)
 
 
+def _named_fund(holdings: HoldingsFile) -> str | None:
+    """The instrument of the seed whose name the file's first line is (``iShares Core S&P 500
+    ETF``: IVV), if any."""
+    title = next(iter(holdings.preamble), "")
+    seed = reference.instruments()
+    named = seed.loc[seed["name"].str.casefold() == title.casefold(), "symbol"]
+    return named.iloc[0] if len(named) else None
+
+
 def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
-    """fund, date, symbol, name, sector, weight (a fraction), shares: the fund's stocks."""
+    """fund, date, symbol, name, sector, weight (a fraction), shares: the fund's stocks.
+
+    A file whose first line names another fund of the seed is refused: another fund's holdings
+    saved under this one's name would load as its members.
+    """
+    named = _named_fund(holdings)
+    if named is not None and named != fund:
+        raise FetchError(
+            fund, where, f"its first line names {named}: {named}'s holdings, not {fund}'s"
+        )
     table = holdings.table
     weight_column = next((c for c in WEIGHT_COLUMNS if c in table.columns), None)
     missing = [c for c in REQUIRED if c not in table.columns]
