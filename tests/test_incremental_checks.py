@@ -40,7 +40,7 @@ def validated(con, run_id: str, success: bool) -> None:
     warehouse.append_audit(con, quality.audit_rows(outcomes, "raw_prices", run_id))
 
 
-def unvalidated(con) -> pd.DataFrame:
+def unvalidated(con) -> list[str]:
     since = warehouse.unvalidated_since(con, "prices", "raw_prices")
     frame = pd.concat(warehouse.chunks_loaded_since(con, "prices", since, 1_000_000))
     return sorted(frame["date"].dt.strftime("%Y-%m-%d"))
