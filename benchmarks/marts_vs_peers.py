@@ -326,6 +326,11 @@ def limit_sql(schema: str = "peers") -> list[str]:
             from daily window w as (partition by fund order by concentration_date)
         ), rotation as (
             select * from {schema}.fct_rotation_daily where pair_id = '{pair}'
+        ), etf_pair_funds as (
+            select f.symbol as fund from pairs as p
+            join instruments as l on l.symbol = p.large_symbol
+            join instruments as f on coalesce(l.tracks, l.symbol) in (f.symbol, f.tracks)
+            where p.pair_id = '{pair}'
         )
         select c.fund, c.concentration_date, c.weighted_member_count,
             case when c.weighted_member_count between 1 and {top_n} then cast(1 as double)
@@ -342,7 +347,8 @@ def limit_sql(schema: str = "peers") -> list[str]:
             r.spread_21d_bps as etf_equal_minus_cap_21d_bps,
             r.spread_63d_bps as etf_equal_minus_cap_63d_bps
         from compounded as c
-        left join rotation as r on r.rotation_date = c.concentration_date""",
+        left join rotation as r on r.rotation_date = c.concentration_date
+            and c.fund in (select fund from etf_pair_funds)""",
     ]
 
 
@@ -726,6 +732,14 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         }
     )
     conc = conc.merge(etf, on="concentration_date", how="left")
+    # only on the rows of the funds that track the index of the pair's cap-weight ETF
+    large = pairs.set_index("pair_id").loc[v["concentration_etf_pair"], "large_symbol"]
+    tracked = instruments.set_index("symbol")["tracks"].get(large)
+    index = large if pd.isna(tracked) else tracked
+    etf_funds = instruments.loc[
+        (instruments["symbol"] == index) | (instruments["tracks"] == index), "symbol"
+    ]
+    conc.loc[~conc["fund"].isin(etf_funds), list(etf.columns[1:])] = np.nan
     conc = conc.drop(columns=["total_weight", "total_squared_weight", "largest_weight"])
     conc = conc.drop(columns=["top_n_weight"])
     return {

@@ -389,6 +389,9 @@ def expected_concentration(prices: pd.DataFrame, constituents: pd.DataFrame) -> 
             right_index=True,
             how="left",
         )
+    # RSP and SPY describe the S&P 500 only: its index and the ETFs that track it
+    others = ~frame["fund"].isin(["^GSPC", "SPY", "IVV"])
+    frame.loc[others, [f"etf_equal_minus_cap_{n}d_bps" for n in (1, 21, 63)]] = np.nan
     return frame.sort_values(["fund", "concentration_date"]).reset_index(drop=True)
 
 

@@ -46,8 +46,11 @@ def test_every_row_matches_pandas(mart, expected):
 
 
 def test_the_measures_are_exercised(mart):
-    for column in ["top_10_weight_frac", "equal_minus_cap_63d_bps", "etf_equal_minus_cap_63d_bps"]:
+    for column in ["top_10_weight_frac", "equal_minus_cap_63d_bps"]:
         assert mart[column].notna().mean() > 0.9, column
+    # RSP minus SPY on the S&P 500's rows only
+    etf_spread = mart.groupby("fund")["etf_equal_minus_cap_63d_bps"].apply(lambda c: c.notna().mean())
+    assert etf_spread["^GSPC"] > 0.9 and etf_spread["^RUT"] == 0
     assert mart["top_10_weight_frac"].between(0.2, 0.99).all()  # 50 names, lognormal weights
     assert (mart["effective_names"] < mart["weighted_member_count"]).all()
     assert (mart["equal_minus_cap_1d_bps"] > 0).any() and (mart["equal_minus_cap_1d_bps"] < 0).any()

@@ -25,6 +25,26 @@ rotation as (
 
 ),
 
+instruments as (
+
+    select * from {{ ref('instruments') }}
+
+),
+
+-- the funds the ETF pair describes: the index its cap-weight ETF tracks (SPY: ^GSPC), and
+-- every fund that tracks that index too (IVV); not the others (^RUT, IWM, IJR)
+etf_pair_funds as (
+
+    select funds.symbol as fund
+    from {{ ref('pairs') }} as pairs
+    inner join instruments as large_leg
+        on large_leg.symbol = pairs.large_symbol
+    inner join instruments as funds
+        on coalesce(large_leg.tracks, large_leg.symbol) in (funds.symbol, funds.tracks)
+    where pairs.pair_id = '{{ var("concentration_etf_pair") }}'
+
+),
+
 daily as (
 
     select
@@ -105,14 +125,17 @@ final as (
         end as equal_minus_cap_{{ name }}_bps,
         {%- endfor %}
 
-        -- the same spread from ETFs (fct_rotation_daily: equal-weight ETF minus cap-weight ETF)
+        -- the same spread from ETFs (fct_rotation_daily: equal-weight ETF minus cap-weight
+        -- ETF), for the funds that track the same index
         rotation.spread_1d_bps as etf_equal_minus_cap_1d_bps,
         rotation.spread_21d_bps as etf_equal_minus_cap_21d_bps,
         rotation.spread_63d_bps as etf_equal_minus_cap_63d_bps
 
     from compounded
     left join rotation
-        on rotation.rotation_date = compounded.concentration_date
+        on
+            rotation.rotation_date = compounded.concentration_date
+            and compounded.fund in (select fund from etf_pair_funds)
 
 )
 
