@@ -197,12 +197,28 @@ def limit_sql(schema: str = "peers") -> list[str]:
                 partition by s.fund, coalesce(d.trading_date, s.snapshot_date)
                 order by s.snapshot_date desc) = 1
         )
-        select c.fund, e.effective_date, c.symbol, c.snapshot_date, c.weight_frac,
-            {rp} as snapshot_return_price
-        from constituents as c
-        join effective as e on e.fund = c.fund and e.snapshot_date = c.snapshot_date
-        left join raw.prices as p
-            on p.symbol = c.symbol and cast(p."date" as date) = e.effective_date""",
+        , based as (
+            select c.fund, e.effective_date, c.symbol, c.snapshot_date, c.weight_frac,
+                {rp} as snapshot_return_price
+            from constituents as c
+            join effective as e on e.fund = c.fund and e.snapshot_date = c.snapshot_date
+            left join raw.prices as p
+                on p.symbol = c.symbol and cast(p."date" as date) = e.effective_date
+        ), unpriced as (
+            select fund, effective_date, symbol from based where snapshot_return_price is null
+        ), last_prices as (
+            select u.fund, u.effective_date, u.symbol, l.return_price
+            from unpriced as u asof left join (
+                select p.symbol, cast(p."date" as date) as price_date, {rp} as return_price
+                from raw.prices as p
+                join (select distinct symbol from unpriced) as u on u.symbol = p.symbol
+                semi join days as d on d.trading_date = cast(p."date" as date)
+            ) as l on l.symbol = u.symbol and u.effective_date >= l.price_date
+        )
+        select b.fund, b.effective_date, b.symbol, b.snapshot_date, b.weight_frac,
+            coalesce(b.snapshot_return_price, l.return_price) as snapshot_return_price
+        from based as b
+        left join last_prices as l using (fund, effective_date, symbol)""",
         """create or replace temp table snapshot_days as
         with snapshots as (select distinct fund, effective_date, snapshot_date from holdings),
         fund_days as (
@@ -533,6 +549,18 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         on=["symbol", "effective_date"],
         how="left",
     )
+    # a member without a price on that close: its last trading-day price before it
+    unpriced = hold.loc[hold["snapshot_return_price"].isna(), ["symbol", "effective_date"]]
+    last = pd.merge_asof(
+        unpriced.reset_index().sort_values("effective_date"),
+        mp.loc[
+            mp["symbol"].isin(unpriced["symbol"]), ["symbol", "date", "return_price"]
+        ].sort_values("date"),
+        left_on="effective_date",
+        right_on="date",
+        by="symbol",
+    )
+    hold.loc[last["index"], "snapshot_return_price"] = last["return_price"].to_numpy()
     hold["held"] = True
 
     # int_fund_members_daily: member days per fund, snapshot in force today and yesterday

@@ -240,7 +240,14 @@ def daily_members(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFr
     next_business_day = np.busday_offset(calendar[-1].astype("datetime64[D]"), 1)
     constituents = constituents[constituents["date"] < next_business_day]
     history = member_history(on_calendar, set(constituents["symbol"]))
-    price_at = history.set_index(["symbol", "date"])["return_price"]
+    # a member's base on a close without its price: its last price before (carried forward)
+    price_at = (
+        history.pivot(index="date", columns="symbol", values="return_price")
+        .reindex(calendar)
+        .ffill()
+        .stack()
+        .swaplevel()
+    )
     parts = []
     for fund, holdings in constituents.groupby("fund"):
         # a snapshot describes the close of the latest trading day on or before its date; of

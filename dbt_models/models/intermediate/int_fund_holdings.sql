@@ -1,7 +1,7 @@
 {#-
     One row per fund, holdings snapshot and member, each snapshot dated on the trading day whose
-    close it describes (effective_date), with the member's return price at that close: the base
-    its weight drifts from. See the yml.
+    close it describes (effective_date), with the member's return price at that close (or its
+    last price before it): the base its weight drifts from. See the yml.
 
     Materialized as a table (intermediate models are views by default): it is small (the size
     of raw.constituents) and int_fund_members_daily reads it three times while joining tens of
@@ -82,17 +82,16 @@ effective_snapshots as (
 
 ),
 
-final as (
+holdings as (
 
     select
-        -- grain
         constituents.fund,
         effective_snapshots.effective_date,
         constituents.symbol,
-
         constituents.snapshot_date,
         constituents.weight_frac,
-        coalesce(prices.adj_close, prices.close) as snapshot_return_price
+        prices.price_date,
+        coalesce(prices.adj_close, prices.close) as return_price
     from constituents
     inner join effective_snapshots
         on
@@ -102,6 +101,65 @@ final as (
         on
             prices.symbol = constituents.symbol
             and prices.price_date = effective_snapshots.effective_date
+
+),
+
+-- the members without a price on the close their snapshot describes (halted that day, or
+-- the price is missing), and the trading-day prices of those symbols only (the days of the
+-- member's returns): an as-of join sorts both sides, so it is not run on every member price
+unpriced as (
+
+    select
+        fund,
+        effective_date,
+        symbol
+    from holdings
+    where price_date is null
+
+),
+
+unpriced_symbol_prices as (
+
+    -- read directly: a CTE read twice is materialized whole by DuckDB, every price row
+    select
+        prices.symbol,
+        prices.price_date as last_price_date,
+        coalesce(prices.adj_close, prices.close) as last_return_price
+    from {{ ref('stg_raw__prices') }} as prices
+    -- a join to the distinct symbols, not a semi join to the rows: the engine then builds its
+    -- hash table on them, not on the prices (0.6 s at scale when there are none)
+    inner join (select distinct symbol from unpriced) as unpriced_symbols
+        on unpriced_symbols.symbol = prices.symbol
+    semi join trading_days
+        on trading_days.trading_date = prices.price_date
+
+),
+
+-- their last price before that close: the value an index provider carries a halted stock at
+last_prices as (
+
+    {{ macro_asof_join('unpriced', 'effective_date', 'unpriced_symbol_prices', 'last_price_date', ['last_price_date', 'last_return_price'], ['symbol']) }}
+
+),
+
+final as (
+
+    select
+        -- grain
+        holdings.fund,
+        holdings.effective_date,
+        holdings.symbol,
+
+        holdings.snapshot_date,
+        holdings.weight_frac,
+        coalesce(holdings.price_date, last_prices.last_price_date) as snapshot_price_date,
+        coalesce(holdings.return_price, last_prices.last_return_price) as snapshot_return_price
+    from holdings
+    left join last_prices
+        on
+            last_prices.fund = holdings.fund
+            and last_prices.effective_date = holdings.effective_date
+            and last_prices.symbol = holdings.symbol
 
 )
 
