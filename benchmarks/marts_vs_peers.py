@@ -187,6 +187,11 @@ def limit_sql(schema: str = "peers") -> list[str]:
             select fund, cast("date" as date) as snapshot_date, symbol,
                 cast(weight as double) as weight_frac
             from raw.constituents
+            -- one dated after the calendar's next weekday waits for its close's prices
+            where cast("date" as date) < (
+                select max(trading_date) + case isodow(max(trading_date))
+                    when 5 then 3 when 6 then 2 else 1 end
+                from days)
         ), snapshots as (
             select distinct fund, snapshot_date from constituents
         ), effective as (
@@ -534,6 +539,9 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             "weight_frac": constituents["weight"].to_numpy(float),
         }
     )
+    # a snapshot dated on the calendar's next weekday or later waits for its close's prices
+    next_weekday = np.busday_offset(calendar[-1].astype("datetime64[D]"), 1, roll="backward")
+    hold = hold[hold["snapshot_date"] < next_weekday]
     snaps = hold[["fund", "snapshot_date"]].drop_duplicates()
     position = np.searchsorted(calendar, snaps["snapshot_date"].to_numpy(), side="right") - 1
     snaps["effective_date"] = np.where(
