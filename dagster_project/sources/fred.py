@@ -7,8 +7,11 @@ api_key=..&file_type=json&observation_start=..&observation_end=..``, JSON
 ``{"observations": [{"realtime_start", "realtime_end", "date", "value"}]}`` with ``"."`` for
 missing; errors come back as HTTP 400 ``{"error_code": 400, "error_message": ".."}``.
 
-Both return ``series_id, date, value`` (float; missing observations are absent, never NaN), the
-API also ``realtime_start`` (the vintage of each value).
+Both return ``series_id, date, value`` (float; missing observations are absent, never NaN). The
+API's ``realtime_start`` is not kept: asked without real-time parameters, FRED gives every
+observation the request's real-time period (today), not the day its value was published, and
+as a publication date it would make the whole history unusable before today. Publication dates
+come from the seed's release lags, as for the graph CSV.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ class Fred:
         self.api_key = api_key or None
 
     def observations(self, series_id: str, start: date, end: date) -> pd.DataFrame:
-        """series_id, date, value [, realtime_start] of ``series_id`` over ``start``..``end``."""
+        """series_id, date, value of ``series_id`` over ``start``..``end``."""
         if self.api_key:
             return self._from_api(series_id, start, end)
         return self._from_graph(series_id, start, end)
@@ -99,8 +102,8 @@ class Fred:
         observations = payload.get("observations") if isinstance(payload, dict) else None
         if not isinstance(observations, list):
             raise FetchError(series_id, where, "the JSON has no 'observations' list")
-        frame = pd.DataFrame(observations, columns=["date", "value", "realtime_start"], dtype=str)
-        return _frame(series_id, where, frame["date"], frame["value"], start, end, frame)
+        frame = pd.DataFrame(observations, columns=["date", "value"], dtype=str)
+        return _frame(series_id, where, frame["date"], frame["value"], start, end)
 
 
 def _frame(
@@ -110,7 +113,6 @@ def _frame(
     values: pd.Series,
     start: date,
     end: date,
-    api: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The contract's rows: missing values dropped, dates and numbers parsed, ``start``..``end``."""
     present = ~values.fillna("").isin(MISSING)
@@ -121,10 +123,6 @@ def _frame(
             "value": parse_numbers(series_id, where, values[present], "value"),
         }
     )
-    if api is not None:
-        result["realtime_start"] = parse_dates(
-            series_id, where, api.loc[present, "realtime_start"], "%Y-%m-%d"
-        )
     inside = result["date"].between(pd.Timestamp(start), pd.Timestamp(end))
     return result[inside].reset_index(drop=True)
 

@@ -106,8 +106,7 @@ def test_api_observations_with_vintage(httpserver, http, base_url):
         "series_id": ["UNRATE", "UNRATE"],
         "date": [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-11-01")],
         "value": [4.4, 4.6],
-        "realtime_start": [pd.Timestamp("2026-02-01")] * 2,
-    }
+    }  # no realtime_start: it is the request's real-time period (today), not a publication
 
 
 def test_api_unknown_series_never_shows_the_key(httpserver, http, base_url):
