@@ -589,9 +589,9 @@ def relative_pe_chart(
 
 @styled
 def flows_chart(flows: pd.DataFrame, years: int = 5) -> Figure:
-    """21-day ETF flows of small-cap and large-cap ETFs, and their difference."""
+    """21-day ETF flows of small-cap and large-cap ETFs, and their difference for size."""
     title = "ETF flows by segment (21-day sums)"
-    columns = ["small_flow_21d_usd", "large_flow_21d_usd", "small_minus_large_flow_21d_usd"]
+    columns = ["small_flow_21d_usd", "large_flow_21d_usd", "small_minus_large_flow_21d_pp"]
     if not _has(flows, *columns):
         return no_data(title, "no ETF share history (flows need shares outstanding and NAV)")
     rows = _numeric(_recent(flows.dropna(subset=columns, how="all"), "flow_date", years), *columns)
@@ -607,7 +607,7 @@ def flows_chart(flows: pd.DataFrame, years: int = 5) -> Figure:
     top.set_title(f"{title}, last {years} years: flow = change in shares outstanding x NAV")
     top.set_ylabel("21-day net flow, USD bn")
     top.legend(loc="best", ncols=2)
-    diff = rows["small_minus_large_flow_21d_usd"] / 1e9
+    diff = rows["small_minus_large_flow_21d_pp"]
     low.fill_between(
         x,
         diff,
@@ -616,7 +616,7 @@ def flows_chart(flows: pd.DataFrame, years: int = 5) -> Figure:
         color=SMALL,
         alpha=0.6,
         linewidth=0,
-        label="more into small caps",
+        label="more into small caps, for their size",
     )
     low.fill_between(
         x,
@@ -626,10 +626,10 @@ def flows_chart(flows: pd.DataFrame, years: int = 5) -> Figure:
         color=LARGE,
         alpha=0.6,
         linewidth=0,
-        label="more into large caps",
+        label="more into large caps, for their size",
     )
     low.axhline(0, color=INK, linewidth=0.6)
-    low.set_ylabel("small minus large, USD bn")
+    low.set_ylabel("small minus large, pp of assets")
     low.legend(loc="best", ncols=2)
     low.margins(x=0.01)
     _dates(low)
@@ -786,7 +786,10 @@ def charts(data: ReportData) -> list[Chart]:
             "ETF flows by segment",
             "Net creations minus redemptions of small-cap and large-cap ETFs, summed over 21 "
             "trading days: the daily flow is the change in shares outstanding times that day's "
-            "NAV, in USD billions. A gap in an ETF's share history leaves a gap here.",
+            "NAV, in USD billions. Below, the same flows as a percent of each segment's assets, "
+            "small minus large: the large-cap ETFs are several times the small-caps' size, so "
+            "this, not the difference in dollars, tells which way money rotates (the scorecard's "
+            "flows signal). A gap in an ETF's share history leaves a gap here.",
             lambda: flows_chart(data.flows, RECENT_YEARS),
         ),
         (
@@ -891,9 +894,12 @@ def scorecard_table(scorecard: pd.DataFrame) -> str:
         (
             "flows_signal",
             "Fund flows",
-            "21-day small- minus large-cap ETF flow "
-            + shown("small_minus_large_flow_21d_usd", "+,.1f", " bn USD", scale=1e9),
-            "the sign of the flow: more money into small-cap ETFs +1",
+            "21-day ETF flows as % of assets, small minus large "
+            + shown("small_minus_large_flow_21d_pp", "+,.2f", " pp")
+            + " (in USD "
+            + shown("small_minus_large_flow_21d_usd", "+,.1f", " bn", scale=1e9)
+            + ")",
+            "the sign of the flows for size: more money into small-cap ETFs for their size +1",
         ),
         (
             "rates_signal",

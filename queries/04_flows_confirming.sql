@@ -1,8 +1,10 @@
 -- Are flows confirming?
--- Money into small-cap ETFs against large-cap ETFs over the last week, month and year to date
--- (flow = change in shares outstanding x NAV, in USD millions; as % of the segment's assets for
--- the day), beside the price momentum of the headline pair over the same windows. Flows confirm
--- when they point the same way as the spread.
+-- Money into small-cap ETFs against large-cap ETFs over the last week and month (flow = change
+-- in shares outstanding x NAV, in USD millions, and as % of each segment's assets, small minus
+-- large in percentage points), beside the price momentum of IWM/SPY over the same windows.
+-- Flows confirm when, for the segments' sizes, they point the same way as the spread: the
+-- large-cap ETFs are several times the small-caps' size, so the difference in dollars mostly
+-- follows the large-cap flow.
 with flows as (
     select *
     from marts.fct_etf_flows_segment_daily
@@ -27,9 +29,12 @@ select
     round(f.small_minus_large_flow_ytd_usd / 1e6) as small_minus_large_ytd_musd,
     round(f.small_flow_21d_usd / 1e6) as small_21d_musd,
     round(f.large_flow_21d_usd / 1e6) as large_21d_musd,
+    round(f.small_minus_large_flow_5d_pp, 3) as small_minus_large_5d_pp,
+    round(f.small_minus_large_flow_21d_pp, 3) as small_minus_large_21d_pp,
+    round(m.spread_5d_bps) as iwm_spy_spread_5d_bps,
     round(m.spread_21d_bps) as iwm_spy_spread_21d_bps,
     round(m.spread_ytd_bps) as iwm_spy_spread_ytd_bps,
-    sign(f.small_minus_large_flow_21d_usd) = sign(m.spread_21d_bps) as flows_confirm_21d,
-    sign(f.small_minus_large_flow_ytd_usd) = sign(m.spread_ytd_bps) as flows_confirm_ytd
+    sign(f.small_minus_large_flow_5d_pp) = sign(m.spread_5d_bps) as flows_confirm_5d,
+    sign(f.small_minus_large_flow_21d_pp) = sign(m.spread_21d_bps) as flows_confirm_21d
 from flows as f
 left join momentum as m on m.rotation_date = f.flow_date;

@@ -125,16 +125,20 @@ def expected_segments(expected_daily, calendar) -> pd.DataFrame:
         assets_complete = by_day["previous_total_net_assets_usd"].count().reindex(days) == count
         frame[f"{segment}_etf_count"] = count.to_numpy()
         frame[f"{segment}_flow_usd"] = total.to_numpy()
-        frame[f"{segment}_flow_pct_of_assets"] = (
-            (total / assets.replace(0, np.nan) * 100).where(assets_complete).to_numpy()
-        )
+        pct = (total / assets.replace(0, np.nan) * 100).where(assets_complete).to_numpy()
+        frame[f"{segment}_flow_pct_of_assets"] = pct
         for n in ROLLING_DAYS:
             frame[f"{segment}_flow_{n}d_usd"] = strict_rolling_sum(total.to_numpy(dtype=float), n)
+            frame[f"{segment}_flow_{n}d_pct_of_assets"] = strict_rolling_sum(pct.astype(float), n)
         frame[f"{segment}_flow_ytd_usd"], _ = ytd_sum(
             total.reset_index(drop=True), frame["flow_date"]
         )
     for suffix in ["flow_usd", *[f"flow_{n}d_usd" for n in ROLLING_DAYS], "flow_ytd_usd"]:
         frame[f"small_minus_large_{suffix}"] = frame[f"small_{suffix}"] - frame[f"large_{suffix}"]
+    for n in ROLLING_DAYS:
+        frame[f"small_minus_large_flow_{n}d_pp"] = (
+            frame[f"small_flow_{n}d_pct_of_assets"] - frame[f"large_flow_{n}d_pct_of_assets"]
+        )
     return frame
 
 

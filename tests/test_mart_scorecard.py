@@ -52,7 +52,8 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "select month_start, discount_percentile_frac from marts.fct_valuation_monthly"
     ).df()
     flows = con.execute(
-        "select flow_date, small_minus_large_flow_21d_usd from marts.fct_etf_flows_segment_daily"
+        "select flow_date, small_minus_large_flow_21d_usd, small_minus_large_flow_21d_pp"
+        " from marts.fct_etf_flows_segment_daily"
     ).df()
     macro = con.execute(
         "select trading_date, fed_cycle_phase, sahm_triggered, core_cpi_yoy_pct"
@@ -86,7 +87,7 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 [1, -1],
                 0,
             ),
-            "flows_signal": sign(frame["small_minus_large_flow_21d_usd"]),
+            "flows_signal": sign(frame["small_minus_large_flow_21d_pp"]),
             "rates_signal": frame["fed_cycle_phase"].map(
                 {"cutting": 1, "hiking": -1, "holding": 0}
             ),
@@ -155,6 +156,14 @@ def test_scorecard_matches_pandas(marts):
             mart[column].to_numpy(dtype=float), want[column].to_numpy(dtype=float), err_msg=column
         )
     assert mart["composite_label"].tolist() == want["composite_label"].tolist()
+
+
+def test_flows_signal_is_for_size_not_usd(marts):
+    mart, _ = marts
+    usd = sign(mart["small_minus_large_flow_21d_usd"])
+    known = mart["flows_signal"].notna()
+    # the large-cap ETFs' size would drive the USD difference's sign on many days
+    assert (mart.loc[known, "flows_signal"] != usd[known]).mean() > 0.05
 
 
 def test_scorecard_has_every_signal_on_the_latest_day(marts):

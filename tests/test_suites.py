@@ -321,6 +321,12 @@ def good_fct_etf_flows_segment_daily() -> pd.DataFrame:
             "small_flow_21d_usd": [1_200_000_000.0, None],
             "large_flow_21d_usd": [2_500_000_000.0, 3_000_000_000.0],
             "small_minus_large_flow_21d_usd": None,
+            "small_flow_5d_pct_of_assets": [0.3, None],
+            "large_flow_5d_pct_of_assets": [-0.05, 0.06],
+            "small_minus_large_flow_5d_pp": None,
+            "small_flow_21d_pct_of_assets": [0.9, None],
+            "large_flow_21d_pct_of_assets": [0.15, 0.2],
+            "small_minus_large_flow_21d_pp": None,
             "small_flow_ytd_usd": [150_000_000.0, 150_000_000.0],
             "large_flow_ytd_usd": [-320_000_000.0, 90_000_000.0],
             "small_minus_large_flow_ytd_usd": None,
@@ -329,6 +335,12 @@ def good_fct_etf_flows_segment_daily() -> pd.DataFrame:
     for suffix in ["flow_usd", "flow_5d_usd", "flow_21d_usd", "flow_ytd_usd"]:
         difference = frame[f"small_{suffix}"] - frame[f"large_{suffix}"]
         frame[f"small_minus_large_{suffix}"] = difference.astype("float64")
+    for n in (5, 21):
+        small, large = (
+            frame[f"small_flow_{n}d_pct_of_assets"],
+            frame[f"large_flow_{n}d_pct_of_assets"],
+        )
+        frame[f"small_minus_large_flow_{n}d_pp"] = (small - large).astype("float64")
     return frame
 
 
@@ -413,7 +425,8 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
             "valuation_month": days("2026-05-01", "2026-05-01", "2026-06-01"),
             "relative_forward_pe": [0.82, 1.21, 1.0],
             "discount_percentile_frac": [0.15, 0.85, 0.5],
-            "small_minus_large_flow_21d_usd": [500_000_000.0, -200_000_000.0, None],
+            "small_minus_large_flow_21d_usd": [-500_000_000.0, 200_000_000.0, None],
+            "small_minus_large_flow_21d_pp": [0.62, -0.4, None],
             "fed_cycle_phase": ["cutting", "hiking", "holding"],
             "sahm_indicator_pp": [0.27, 0.6, None],
             "sahm_triggered": bools(False, True, None),
@@ -918,6 +931,14 @@ BAD = [
         1,
         small_minus_large_flow_21d_usd=-3e9,
     ),
+    bad(
+        "segment: 21-day difference for size that is not the difference",
+        SEGMENT,
+        NULL,
+        "small_minus_large_flow_21d_pp",
+        1,
+        small_minus_large_flow_21d_pp=0.9,
+    ),
     bad("segment: a flow with no ETF", SEGMENT, NULL, "small_flow_usd", 1, small_flow_usd=1e8),
     bad(
         "segment: no flow with two ETFs",
@@ -1090,6 +1111,15 @@ BAD = [
         rates_signal=1,
         composite_score=2,
         composite_label="supports_small_caps",
+    ),
+    bad(
+        "scorecard: flows signal following the USD difference, not the flows for size",
+        SCORECARD,
+        IN_SET,
+        "flows_signal",
+        0,
+        flows_signal=-1,
+        composite_score=3,
     ),
     bad(
         "scorecard: valuation signal against the percentile",

@@ -81,7 +81,23 @@ daily as (
 
 ),
 
--- rolling sums need the segment's total on every day of the window; YTD sums what exists
+-- each day's flow as % of the segment's previous-day assets (null unless every ETF in the
+-- day's sum has them)
+daily_pct as (
+
+    select
+        *,
+        {% for segment in segments %}
+            case
+                when {{ segment }}_assets_count = {{ segment }}_etf_count
+                    then {{ segment }}_flow_usd / nullif({{ segment }}_previous_assets_usd, 0) * 100
+            end as {{ segment }}_flow_pct_of_assets{{ "," if not loop.last }}
+        {% endfor %}
+    from daily
+
+),
+
+-- rolling sums need the segment's value on every day of the window; YTD sums what exists
 rolling as (
 
     select
@@ -96,13 +112,21 @@ rolling as (
                             order by flow_date rows between {{ n - 1 }} preceding and current row
                         )
                 end as {{ segment }}_flow_{{ n }}d_usd,
+                case
+                    when count({{ segment }}_flow_pct_of_assets) over (
+                        order by flow_date rows between {{ n - 1 }} preceding and current row
+                    ) = {{ n }}
+                        then sum({{ segment }}_flow_pct_of_assets) over (
+                            order by flow_date rows between {{ n - 1 }} preceding and current row
+                        )
+                end as {{ segment }}_flow_{{ n }}d_pct_of_assets,
             {% endfor %}
             sum({{ segment }}_flow_usd) over (
                 partition by year_start order by flow_date
                 rows between unbounded preceding and current row
             ) as {{ segment }}_flow_ytd_usd{{ "," if not loop.last }}
         {% endfor %}
-    from daily
+    from daily_pct
 
 ),
 
@@ -120,19 +144,21 @@ final as (
         small_flow_usd,
         large_flow_usd,
         small_flow_usd - large_flow_usd as small_minus_large_flow_usd,
-        {% for segment in segments %}
-            case
-                when {{ segment }}_assets_count = {{ segment }}_etf_count
-                    then {{ segment }}_flow_usd / nullif({{ segment }}_previous_assets_usd, 0) * 100
-            end as {{ segment }}_flow_pct_of_assets,
-        {% endfor %}
+        small_flow_pct_of_assets,
+        large_flow_pct_of_assets,
 
-        -- rolling and year-to-date sums (USD)
+        -- rolling sums: USD, and percent of the segment's assets (sums of the daily percents)
         {% for n in rolling_days %}
             small_flow_{{ n }}d_usd,
             large_flow_{{ n }}d_usd,
             small_flow_{{ n }}d_usd - large_flow_{{ n }}d_usd as small_minus_large_flow_{{ n }}d_usd,
+            small_flow_{{ n }}d_pct_of_assets,
+            large_flow_{{ n }}d_pct_of_assets,
+            small_flow_{{ n }}d_pct_of_assets - large_flow_{{ n }}d_pct_of_assets
+                as small_minus_large_flow_{{ n }}d_pp,
         {% endfor %}
+
+        -- year to date (USD)
         small_flow_ytd_usd,
         large_flow_ytd_usd,
         small_flow_ytd_usd - large_flow_ytd_usd as small_minus_large_flow_ytd_usd

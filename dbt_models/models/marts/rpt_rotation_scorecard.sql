@@ -115,6 +115,7 @@ inputs as (
         valuation.relative_forward_pe,
         valuation.discount_percentile_frac,
         flows.small_minus_large_flow_21d_usd,
+        flows.small_minus_large_flow_21d_pp,
         macro.fed_cycle_phase,
         macro.sahm_indicator_pp,
         macro.sahm_triggered,
@@ -149,9 +150,9 @@ signals as (
             when discount_percentile_frac is not null then 0
         end as valuation_signal,
         case
-            when small_minus_large_flow_21d_usd > 0 then 1
-            when small_minus_large_flow_21d_usd < 0 then -1
-            when small_minus_large_flow_21d_usd = 0 then 0
+            when small_minus_large_flow_21d_pp > 0 then 1
+            when small_minus_large_flow_21d_pp < 0 then -1
+            when small_minus_large_flow_21d_pp = 0 then 0
         end as flows_signal,
         case fed_cycle_phase
             when 'cutting' then 1
