@@ -20,7 +20,10 @@ instruments is current and not fetched again (unless a full refresh is asked for
 source is a folder of files, which are cheap to read and may be edited in place), so the re-run
 fetches only what is missing. Members that fail are reported by the non-blocking check
 ``all_members_loaded``: a few unpriceable holdings (renamed tickers, unlisted shares) do not
-stop the marts.
+stop the marts. The non-blocking check ``instruments_current`` warns of an instrument whose
+prices end more than a week before the latest instrument's: a source that stopped updating it
+(an old file, a provider gone quiet) loads nothing new and fails nothing, yet every pair with
+it stops there, and every mart with the large-cap index (the marts' trading calendar).
 """
 
 from collections.abc import Callable, Iterator
@@ -63,6 +66,7 @@ class Ingest:
     deps: tuple[str, ...] = ()  # raw tables this one reads (members: from raw.constituents)
     members: bool = False  # also load the members of the latest holdings of each fund
     rebased: bool = False  # the source may re-base the whole history: see the docstring
+    current: bool = False  # warn of keys whose history ends well before the others'
 
 
 # Daily data: at 8 pm New York time each weekday, loaded within the past 24 hours (Dagster caps
@@ -101,6 +105,7 @@ INGESTS = {
         deps=("constituents",),
         members=True,
         rebased=True,
+        current=True,
     ),
     "etf_shares": Ingest(
         "Daily shares outstanding, NAV and total net assets of every ETF.",
@@ -126,6 +131,8 @@ INGESTS = {
 }
 COMPLETE_CHECK = "all_keys_loaded"
 MEMBERS_CHECK = "all_members_loaded"
+CURRENT_CHECK = "instruments_current"
+STALE_AFTER = timedelta(days=7)  # behind the latest key's last date: a week of closes missed
 LISTED = 25  # keys named in metadata before "... and N more"
 
 
@@ -303,6 +310,29 @@ def _metadata(results: list[warehouse.LoadResult], frame: pd.DataFrame, full_ref
     }
 
 
+def _stale(last_dates: dict[str, date], keys: list[str]) -> dict[str, str]:
+    """The keys whose last loaded date is more than STALE_AFTER before the latest key's."""
+    ends = {k: last_dates[k] for k in keys if k in last_dates}
+    if not ends:
+        return {}
+    latest_key = max(ends, key=ends.get)
+    latest = ends[latest_key]
+    calendar = reference.calendar_symbol()
+    stale = {}
+    for key, end in sorted(ends.items()):
+        if latest - end > STALE_AFTER:
+            stale[key] = (
+                f"{key}: last price {end}, {(latest - end).days} days before {latest_key}'s"
+                f" ({latest}): the source has nothing newer"
+                + (
+                    f"; {key}'s days are the marts' trading calendar, so every mart ends {end}"
+                    if key == calendar
+                    else f"; every pair with {key} ends {end}"
+                )
+            )
+    return stale
+
+
 def _bullets(messages: dict[str, str]) -> MetadataValue:
     lines = [f"- {m}" for m in messages.values()]
     if len(lines) > 4 * LISTED:
@@ -458,6 +488,17 @@ def _ingest_asset(table: str) -> AssetsDefinition:
             description="Every requested symbol, series or fund was fetched and loaded.",
         )
     ]
+    if ingest.current:
+        checks.append(
+            AssetCheckSpec(
+                CURRENT_CHECK,
+                asset=key,
+                blocking=False,
+                description="Every instrument's prices reach within a week of the latest"
+                " instrument's. A warning: a stale instrument ends its pairs there (the"
+                " large-cap index: every mart).",
+            )
+        )
     if ingest.members:
         checks.append(
             AssetCheckSpec(
@@ -526,6 +567,20 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 },
             )
         )
+        if ingest.current:
+            with duckdb.get_connection() as con:
+                stale = _stale(warehouse.last_dates(con, table), keys)
+            for message in stale.values():
+                context.log.warning(message)
+            check_results.append(
+                AssetCheckResult(
+                    check_name=CURRENT_CHECK,
+                    passed=not stale,
+                    severity=AssetCheckSeverity.WARN,
+                    description=f"stale: {', '.join(stale)}" if stale else "all current",
+                    metadata={"stale": _bullets(stale)},
+                )
+            )
         metadata = _metadata(results, frame, full_refresh)
         if ingest.rebased:
             metadata["fetched_again_whole"] = _listed(rebased) if rebased else "none"

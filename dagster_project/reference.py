@@ -40,6 +40,13 @@ def symbols(kind: str | None = None) -> list[str]:
     return frame["symbol"].tolist()
 
 
+def calendar_symbol() -> str | None:
+    """The large-cap index, whose price dates are the marts' trading days (int_trading_days)."""
+    frame = instruments()
+    found = frame.loc[(frame["kind"] == "index") & (frame["segment"] == "large"), "symbol"]
+    return found.iloc[0] if len(found) else None
+
+
 def holdings_funds() -> list[str]:
     """ETFs whose holdings the files and live sources read: the iShares funds of the seed."""
     frame = instruments()

@@ -11,7 +11,7 @@ from dagster import AssetCheckSeverity, AssetKey, materialize
 from holdings_csv import holdings_csv
 
 from dagster_project import quality
-from dagster_project.ingest import fetch_keys, ingest_assets
+from dagster_project.ingest import _stale, fetch_keys, ingest_assets
 from dagster_project.resources import RotationSettings, build_resources
 from dagster_project.sources import FetchError, NotProvided
 
@@ -243,6 +243,7 @@ def test_prices_depend_on_constituents_and_warn_on_members():
     assert AssetKey(["raw", "constituents"]) in prices.asset_deps[AssetKey(["raw", "prices"])]
     specs = {spec.name: spec for spec in prices.check_specs}
     assert specs["all_keys_loaded"].blocking and not specs["all_members_loaded"].blocking
+    assert not specs["instruments_current"].blocking
     assert [s.name for s in by_key("raw/constituents").check_specs] == ["all_keys_loaded"]
 
 
@@ -368,3 +369,39 @@ def test_files_holdings_and_member_prices(tmp_path):
     assert materialization(split, "raw__prices")["fetched_again_whole"] == "ACME"
     acme = query(settings, "select date, close from raw.prices where symbol = 'ACME' order by 1")
     assert acme["close"].tolist() == closes and len(acme) == len(days)
+
+
+def test_stale_instruments_are_named_with_what_they_stop():
+    last = {
+        "^GSPC": date(2026, 2, 11),
+        "SPY": date(2026, 6, 12),
+        "^RUT": date(2026, 6, 5),  # 7 days behind: a week, not more
+        "IJR": date(2024, 4, 19),
+        "L0001": date(2020, 1, 2),  # a member: not asked about
+    }
+    stale = _stale(last, ["^GSPC", "SPY", "^RUT", "IJR", "RSP"])  # RSP: nothing loaded
+    assert list(stale) == ["IJR", "^GSPC"]
+    assert stale["^GSPC"].startswith("^GSPC: last price 2026-02-11, 121 days before SPY's")
+    assert "the marts' trading calendar, so every mart ends 2026-02-11" in stale["^GSPC"]
+    assert stale["IJR"].endswith("every pair with IJR ends 2024-04-19")
+    assert _stale({}, ["SPY"]) == {}
+
+
+def test_a_price_file_that_stopped_updating_warns(tmp_path):
+    data = tmp_path / "drop"
+    write(data / "prices" / "^GSPC.csv", "Date,Close\n2026-01-05,6900\n")
+    write(data / "prices" / "SPY.csv", "Date,Close\n2026-01-05,690\n2026-01-20,695\n")
+    settings = RotationSettings(
+        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
+        start_date="2026-01-01",
+    )  # fmt: skip
+    result = materialize(
+        [by_key("raw/constituents"), by_key("raw/prices")], resources=build_resources(settings)
+    )
+    assert result.success  # a warning: the marts go on
+    (current,) = [
+        c for c in result.get_asset_check_evaluations() if c.check_name == "instruments_current"
+    ]
+    assert not current.passed and current.severity == AssetCheckSeverity.WARN
+    assert current.description == "stale: ^GSPC"
+    assert "15 days before SPY's (2026-01-20)" in current.metadata["stale"].value

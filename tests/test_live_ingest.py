@@ -259,6 +259,7 @@ def test_holdings_and_members_load_politely(tmp_path, server):
     assert {name: c.passed for name, c in checks(result).items()} == {
         "all_keys_loaded": True,
         "all_members_loaded": True,
+        "instruments_current": True,
     }
     with duckdb.connect(settings.warehouse_path, read_only=True) as con:
         held = con.sql("select fund, symbol, weight from raw.constituents order by all").df()
