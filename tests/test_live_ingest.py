@@ -68,6 +68,16 @@ FAILURES = {
     "truncated JSON": lambda: Response(
         chart([1.0, 2.0, 3.0])[:80], content_type="application/json"
     ),
+    "a close that is not a number": lambda: Response(
+        chart(["abc", 2.0, 3.0]), content_type="application/json"
+    ),
+    "an unknown time zone": lambda: Response(
+        chart([1.0, 2.0, 3.0]).replace("America/New_York", "Mars/Base"),
+        content_type="application/json",
+    ),
+    "a result that is not an object": lambda: Response(
+        json.dumps({"chart": {"result": ["x"], "error": None}}), content_type="application/json"
+    ),
 }
 
 

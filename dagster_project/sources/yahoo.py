@@ -63,7 +63,13 @@ class Yahoo:
         results = chart.get("result")
         if not results:
             raise FetchError(symbol, where, f"Yahoo returned no result for {ticker!r}")
-        frame = _rows(symbol, where, results[0])
+        try:
+            frame = _rows(symbol, where, results[0])
+        except (ValueError, TypeError, LookupError, AttributeError) as err:
+            # a value that is not a number, an unknown time zone, a result that is not an object
+            raise FetchError(
+                symbol, where, f"unreadable chart JSON ({err!r}): the format changed?"
+            ) from None
         inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
         return frame[inside].reset_index(drop=True)
 
