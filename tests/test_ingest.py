@@ -7,8 +7,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from dagster import AssetCheckSeverity, AssetKey, materialize
-from holdings_csv import holdings_csv
+import yaml
+from dagster import AssetCheckSeverity, AssetKey, instance_for_test, materialize
+from holdings_csv import SMALL_ROWS, holdings_csv
 
 from dagster_project import quality
 from dagster_project.ingest import _stale, fetch_keys, ingest_assets
@@ -405,3 +406,23 @@ def test_a_price_file_that_stopped_updating_warns(tmp_path):
     assert not current.passed and current.severity == AssetCheckSeverity.WARN
     assert current.description == "stale: ^GSPC"
     assert "15 days before SPY's (2026-01-20)" in current.metadata["stale"].value
+
+
+def test_the_sources_warnings_reach_the_run_log(tmp_path):
+    """With the instance settings `make run` and `make ui` use, a source's warning (here a
+    holdings line repeated cell for cell) is in the run's event log, not only on stderr."""
+    instance_yaml = Path(__file__).resolve().parents[1] / "dagster_home" / "dagster.yaml"
+    python_logs = yaml.safe_load(instance_yaml.read_text())["python_logs"]
+    data = tmp_path / "drop"
+    repeated = holdings_csv("Jan 06, 2026", rows=[*SMALL_ROWS, SMALL_ROWS[0]])
+    write(data / "holdings" / "IWM_holdings.csv", repeated)
+    settings = RotationSettings(
+        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
+        start_date="2026-01-01",
+    )  # fmt: skip
+    with instance_for_test(overrides={"python_logs": python_logs}) as instance:
+        result = materialize(
+            [by_key("raw/constituents")], resources=build_resources(settings), instance=instance
+        )
+        messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+    assert any("ACME on identical lines" in m and "counted once" in m for m in messages)
