@@ -6,7 +6,8 @@ events=div,split&includeAdjustedClose=true`` (``^RUT`` is requested as ``%5ERUT`
 ``indicators.quote[0].{open,high,low,close,volume}[]`` and ``indicators.adjclose[0].adjclose[]``
 (absent for indices). Arrays may hold nulls: rows without a close are dropped. Dates are the
 exchange-local dates of the timestamps. ``chart.error`` (served with HTTP 404 or 200) means Yahoo
-does not know the symbol.
+does not know the symbol. No rows at all over past trading days is an error too (an empty
+result would load nothing and fail nothing).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dagster_project.sources.base import FetchError
+from dagster_project.sources.calendar import trading_days
 from dagster_project.sources.http import HttpClient, HttpStatusError
 
 QUOTE_FIELDS = ("open", "high", "low", "close", "volume")
@@ -71,7 +73,16 @@ class Yahoo:
                 symbol, where, f"unreadable chart JSON ({err!r}): the format changed?"
             ) from None
         inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
-        return frame[inside].reset_index(drop=True)
+        frame = frame[inside].reset_index(drop=True)
+        closed = trading_days(start, min(end, date.today() - timedelta(days=1)))
+        if frame.empty and len(closed):  # a weekend's window is empty; past trading days are not
+            raise FetchError(
+                symbol,
+                where,
+                f"Yahoo has no prices of {ticker!r} on the {len(closed)} trading days from"
+                f" {closed[0].date()} to {closed[-1].date()}",
+            )
+        return frame
 
 
 def _unix(day: date) -> int:

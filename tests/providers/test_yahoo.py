@@ -130,7 +130,12 @@ def test_a_range_without_trading_days_is_empty(httpserver, http, base_url):
     }
     httpserver.expect_request("/v8/finance/chart/IWM").respond_with_json(empty)
     frame = Yahoo(http, base_url=base_url).prices("IWM", date(2026, 1, 3), date(2026, 1, 4))
-    assert frame.empty and "close" in frame.columns
+    assert frame.empty and "close" in frame.columns  # a weekend
+    # the same answer for a range with trading days: Yahoo has nothing, which is an error
+    with pytest.raises(
+        FetchError, match="no prices of .IWM. on the 2 trading days from 2026-01-05"
+    ):
+        Yahoo(http, base_url=base_url).prices("IWM", date(2026, 1, 3), date(2026, 1, 6))
 
 
 def test_json_cut_in_half(httpserver, http, base_url):
