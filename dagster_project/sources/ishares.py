@@ -28,7 +28,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dagster_project.sources import holdings
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import FetchError, NotProvided
 from dagster_project.sources.calendar import trading_days
 from dagster_project.sources.http import HttpClient, parse_numbers
 
@@ -81,6 +81,14 @@ class IShares:
             except FetchError as err:  # a past day is retried by the next run's window
                 log.warning("%s: skipping the file of %s: %s", symbol, day.date(), err)
         rows = [s for s in snapshots if s["shares_outstanding"] is not None]
+        if not rows:
+            raise NotProvided(
+                symbol,
+                self.base_url,
+                "iShares publishes no shares outstanding in its holdings CSV ('Shares"
+                " Outstanding' is '-'), so it has no live flows: drop its history in etf_shares/"
+                " and use the files source for it",
+            )
         frame = pd.DataFrame(rows, columns=COLUMNS).astype({"date": "datetime64[ns]"})
         frame = frame.drop_duplicates("date").sort_values("date")
         inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))

@@ -13,9 +13,8 @@ import pytest
 from provider_fakes import HOSTILE_MODES, Arrivals, Ok, status
 from werkzeug import Response
 
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import FetchError, NotProvided
 from dagster_project.sources.ishares import IShares
-from dagster_project.warehouse import ETF_SHARES
 
 PATH = "/us/products/239710/ishares-russell-2000-etf/1467271812596.ajax"
 QUERY = {"fileType": "csv", "fileName": "IWM_holdings", "dataType": "fund"}
@@ -82,12 +81,31 @@ def test_holdings_file_gives_shares_nav_and_assets(httpserver, http, base_url):
     assert len(httpserver.log) == 1  # 2026-06-19 is Juneteenth (closed): no past day to ask for
 
 
-def test_unpublished_shares_outstanding_gives_no_row(httpserver, http, base_url, caplog):
+def test_unpublished_shares_outstanding_is_not_provided(httpserver, http, base_url, caplog):
+    """The real files of June 2026 say `Shares Outstanding,"-"`: no flows from them, which the
+    loader lists as not provided (it had loaded nothing and said so only on stderr)."""
     httpserver.expect_request(PATH).respond_with_data(holdings_csv(shares="-"))
-    with caplog.at_level(logging.WARNING):
-        frame = ishares(http, base_url).etf_shares("IWM", date(2026, 6, 19), date(2026, 6, 22))
-    assert frame.empty and list(frame.columns) == list(ETF_SHARES.columns)
+    with caplog.at_level(logging.WARNING), pytest.raises(NotProvided) as caught:
+        ishares(http, base_url).etf_shares("IWM", date(2026, 6, 19), date(2026, 6, 22))
     assert "did not publish shares outstanding for 2026-06-19" in caplog.text
+    assert "publishes no shares outstanding" in str(caught.value)
+    assert "etf_shares/" in str(caught.value)
+
+
+def test_a_day_without_shares_outstanding_gives_no_row(httpserver, http, base_url):
+    """Today's file (06-22) without them, 06-18's with them: one row, of 06-18."""
+    for as_of, (label, count) in {
+        None: ("Jun 22, 2026", "-"),
+        "20260618": ("Jun 18, 2026", "1,200,000.00"),
+    }.items():
+        query = QUERY if as_of is None else {**QUERY, "asOfDate": as_of}
+        httpserver.expect_request(PATH, query_string=query).respond_with_data(
+            holdings_csv(label, count)
+        )
+    frame = ishares(http, base_url, today=date(2026, 6, 23), history_days=2).etf_shares(
+        "IWM", date(2026, 6, 17), date(2026, 6, 23)
+    )
+    assert frame["date"].dt.strftime("%m-%d").tolist() == ["06-18"]
 
 
 def test_past_days_are_asked_for_up_to_the_maximum(httpserver, http, base_url):
