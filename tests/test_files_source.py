@@ -566,8 +566,11 @@ def test_several_dates_per_fund_the_date_from_the_preamble(tmp_path):
     frame = _all(_source(tmp_path), "constituents", "IJR")
     assert _days(frame.drop_duplicates("date")) == ["2026-05-29", "2026-06-19"]
     assert frame.loc[frame["symbol"] == "ACME", "weight"].tolist() == [0.55, 0.60]
+    # an incremental window's start does not hide an older file dropped after the newer one
     june = _source(tmp_path).constituents("IJR", date(2026, 6, 1), date(2026, 6, 30))
-    assert _days(june.drop_duplicates("date")) == ["2026-06-19"]
+    assert _days(june.drop_duplicates("date")) == ["2026-05-29", "2026-06-19"]
+    may = _source(tmp_path).constituents("IJR", date(2026, 5, 1), date(2026, 5, 31))
+    assert _days(may.drop_duplicates("date")) == ["2026-05-29"]  # the end still cuts
 
 
 def test_two_files_of_one_date_that_differ_name_both(tmp_path):

@@ -139,7 +139,10 @@ class FilesSource:
         return reference.holdings_funds()
 
     def constituents(self, fund: str, start: date, end: date) -> pd.DataFrame:
-        """Every ``holdings/<FUND>_holdings*.csv``: fund, date (the file's), symbol, name, ..."""
+        """Every ``holdings/<FUND>_holdings*.csv`` up to ``end``: fund, date (the file's),
+        symbol, name, ... Whatever ``start`` (an incremental load's window): a file of an older
+        date dropped after later ones is loaded too (holdings files are few and small, and an
+        unchanged snapshot loads as unchanged)."""
         folder = self.data_dir / "holdings"
         paths = sorted(
             p for p in folder.glob(f"{fund}_holdings*.csv") if _holdings_fund(p.name) == fund
@@ -169,8 +172,6 @@ class FilesSource:
                 )
             by_date.setdefault(day, (path, frame))
         frame = pd.concat([f for _, f in by_date.values()], ignore_index=True)
-        if start is not None:
-            frame = frame[frame["date"] >= pd.Timestamp(start)]
         if end is not None:
             frame = frame[frame["date"] <= pd.Timestamp(end)]
         return frame.sort_values(["date", "symbol"], kind="stable").reset_index(drop=True)
