@@ -1,7 +1,8 @@
 """Ingest assets: one per raw contract, each an upsert of what the configured source returns.
 
 A load is incremental: each symbol or series is fetched from its last loaded date minus an
-overlap (revisions overwrite), unless a full refresh is asked for. A price history whose
+overlap (revisions overwrite; a monthly macro series is revised years back, so its overlap is
+five years), unless a full refresh is asked for. A price history whose
 overlap no longer matches what is stored, on a day before the last one loaded, is fetched again
 whole: providers re-base a whole history at a dividend (Yahoo's Adj Close) or a split (its
 Close too), and loading only its end would leave a false return where the overlap begins.
@@ -30,6 +31,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -153,13 +155,27 @@ class Fetched:
         self.rebased += other.rebased
 
 
+# A monthly macro series is revised years back (each year's new seasonal factors revise five
+# years of CPI and of the unemployment rate); re-reading five years is one request of 60 rows.
+MONTHLY_OVERLAP = timedelta(days=5 * 366 + 31)
+
+
+@cache
+def _monthly_series() -> frozenset[str]:
+    series = reference.macro_series()
+    return frozenset(series.loc[series["frequency"] == "monthly", "series_id"])
+
+
 def _fetch_one(
     fetch: Fetch, key: str, last_loaded: dict[str, date], settings: RotationSettings
 ) -> tuple[str, pd.DataFrame | None, NotProvided | FetchError | None]:
     """One key from its last loaded date minus the overlap (or from the start date)."""
     start = settings.start
     if key in last_loaded:
-        start = max(start, last_loaded[key] - timedelta(days=settings.overlap_days))
+        overlap = timedelta(days=settings.overlap_days)
+        if key in _monthly_series():
+            overlap = max(overlap, MONTHLY_OVERLAP)
+        start = max(start, last_loaded[key] - overlap)
     try:
         return key, fetch(key, start, settings.end), None
     except FetchError as error:  # NotProvided too

@@ -42,6 +42,15 @@ def test_each_key_is_fetched_from_its_last_date_minus_the_overlap():
     assert fetch.calls["IJR"][0] == date(2000, 1, 1)  # never loaded: from the start
 
 
+def test_a_monthly_series_is_read_again_five_years_back_for_its_revisions():
+    fetch = Recorder()
+    last = {"UNRATE": date(2026, 5, 1), "DGS10": date(2026, 6, 29)}
+    fetch_keys(fetch, ["UNRATE", "DGS10"], last, SETTINGS)
+    # 1 May 2026 - 1,861 days (5 x 366 + 31): 1,826 days to 1 May 2021, then 35 more
+    assert fetch.calls["UNRATE"][0] == date(2021, 3, 27)
+    assert fetch.calls["DGS10"][0] == date(2026, 6, 19)  # a daily series: the 10 days
+
+
 def test_a_failing_key_does_not_stop_the_others():
     fetch = Recorder(
         fail={
@@ -426,3 +435,20 @@ def test_the_sources_warnings_reach_the_run_log(tmp_path):
         )
         messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
     assert any("ACME on identical lines" in m and "counted once" in m for m in messages)
+
+
+def test_an_older_holdings_file_dropped_later_is_loaded(tmp_path):
+    data = tmp_path / "drop"
+    write(data / "holdings" / "IWM_holdings.csv", holdings_csv("Jun 19, 2026"))
+    settings = RotationSettings(
+        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
+        start_date="2026-01-01",
+    )  # fmt: skip
+    constituents = [by_key("raw/constituents")]
+    assert materialize(constituents, resources=build_resources(settings)).success
+    write(data / "holdings" / "IWM_holdings_20260529.csv", holdings_csv("May 29, 2026"))
+    result = materialize(constituents, resources=build_resources(settings))
+    meta = materialization(result, "raw__constituents")
+    assert (meta["rows_inserted"], meta["rows_updated"]) == (3, 0)  # May's 3 stocks; June's as is
+    dates = query(settings, "select distinct date from raw.constituents order by 1")["date"]
+    assert [str(d.date()) for d in dates] == ["2026-05-29", "2026-06-19"]
