@@ -205,14 +205,46 @@ def _rebased(frames: list[pd.DataFrame], stored: pd.DataFrame) -> set[str]:
     both = both[both["date"] < both["last_date"]]
     changed = np.zeros(len(both), dtype=bool)
     for column in ("close", "adj_close"):
-        changed |= ~np.isclose(
-            pd.to_numeric(both[column], errors="coerce").to_numpy(float),
-            both[f"{column}_stored"].to_numpy(float),
-            rtol=1e-9,
-            atol=0,
-            equal_nan=True,
+        values = pd.to_numeric(both[column], errors="coerce").to_numpy(float)
+        differs = ~np.isclose(
+            values, both[f"{column}_stored"].to_numpy(float), rtol=1e-9, atol=0, equal_nan=True
         )
+        if column == "adj_close":  # a source without adjusted closes (Stooq) says nothing of them
+            differs &= ~np.isnan(values)
+        changed |= differs
     return set(both.loc[changed, "symbol"])
+
+
+def _keep_adjusted(frames: list[pd.DataFrame], stored: pd.DataFrame) -> list[pd.DataFrame]:
+    """``frames`` with the adjusted closes a fallback provider does not give (Stooq: none)
+    filled for the symbols whose stored rows have them: on a stored day the stored value, after
+    it the close times the symbol's last stored adjustment (adj_close / close). Else the
+    fallback would erase a total-return history, or join unadjusted closes to it (a false
+    return where they meet). A dividend going ex in the meantime is missed until the primary
+    provider answers again: its overlap then differs, and the history is fetched again whole."""
+    lacking = {
+        f["symbol"].iloc[0] for f in frames if "adj_close" in f and f["adj_close"].isna().any()
+    }
+    adjusted = stored[stored["symbol"].isin(lacking)].dropna(subset=["adj_close"])
+    if adjusted.empty:  # the usual case: every fetched history has its adjusted closes
+        return frames
+    adjusted = adjusted.sort_values("date")
+    factor = adjusted.groupby("symbol")[["adj_close", "close"]].last()
+    factor = factor["adj_close"] / factor["close"]
+    kept = adjusted.set_index(["symbol", "date"])["adj_close"]
+    out = []
+    for frame in frames:
+        missing = frame["adj_close"].isna() if "adj_close" in frame else None
+        if missing is None or not missing.any() or frame["symbol"].iloc[0] not in factor.index:
+            out.append(frame)
+            continue
+        symbol = frame["symbol"].iloc[0]
+        days = pd.MultiIndex.from_arrays([frame["symbol"], pd.to_datetime(frame["date"])])
+        on_stored_day = pd.Series(kept.reindex(days).to_numpy(), index=frame.index)
+        extended = pd.to_numeric(frame["close"], errors="coerce") * factor[symbol]
+        filled = frame["adj_close"].where(~missing, on_stored_day.fillna(extended))
+        out.append(frame.assign(adj_close=filled))
+    return out
 
 
 def _fetch_rebased_whole(
@@ -223,13 +255,13 @@ def _fetch_rebased_whole(
     if stored is None or not fetched.frames:
         return fetched
     keys = sorted(_rebased(fetched.frames, stored))
-    if not keys:
-        return fetched
-    again = _collect(_fetch_one(fetch, key, {}, settings) for key in keys)
-    fetched.frames = [f for f in fetched.frames if f.empty or f["symbol"].iloc[0] not in keys]
-    fetched.frames += again.frames
-    fetched.failed.update(again.failed)
-    fetched.rebased += keys
+    if keys:
+        again = _collect(_fetch_one(fetch, key, {}, settings) for key in keys)
+        fetched.frames = [f for f in fetched.frames if f.empty or f["symbol"].iloc[0] not in keys]
+        fetched.frames += again.frames
+        fetched.failed.update(again.failed)
+        fetched.rebased += keys
+    fetched.frames = _keep_adjusted(fetched.frames, stored)
     return fetched
 
 

@@ -104,6 +104,41 @@ def test_a_history_changed_before_its_last_day_is_fetched_again_whole():
     assert fetched.rebased == ["IWM"] and len(fetched.frames[0]) == len(days)
 
 
+def test_a_fallback_without_adjusted_closes_keeps_the_stored_ones():
+    """Stooq gives no adjusted close: a history loaded from Yahoo (adj_close = close x 0.98)
+    is neither taken as re-based nor erased; its new days get the last stored adjustment."""
+    days = pd.bdate_range("2026-01-19", "2026-02-02")
+    stored = pd.DataFrame(
+        {
+            "symbol": "IWM",
+            "date": days[:-1],
+            "close": [200.0 + i for i in range(len(days) - 1)],
+            "last_date": days[-2],
+        }
+    )
+    stored["adj_close"] = stored["close"] * 0.98
+    stored.loc[stored.index[-1], "adj_close"] = stored["close"].iloc[-1] * 0.99  # ex on 30 Jan
+    stooq = pd.DataFrame(
+        {"symbol": "IWM", "date": days, "close": [200.0 + i for i in range(len(days))]}
+    ).assign(adj_close=np.nan)
+    fetch = History(stooq)
+    fetched = fetch_keys(fetch, ["IWM"], {"IWM": date(2026, 1, 30)}, SETTINGS, stored=stored)
+    assert fetched.rebased == [] and fetch.starts == [date(2026, 1, 20)]
+    (frame,) = fetched.frames
+    adjusted = frame.set_index("date")["adj_close"]
+    assert adjusted[pd.Timestamp("2026-01-20")] == 201.0 * 0.98  # a stored day: as stored
+    assert adjusted[pd.Timestamp("2026-01-30")] == 209.0 * 0.99
+    # a new day: the last adjustment (0.99, of 30 Jan)
+    assert adjusted[pd.Timestamp("2026-02-02")] == pytest.approx(210.0 * 0.99, rel=1e-12)
+    # an index has no adjusted closes at all: nothing to fill
+    index = stooq.assign(symbol="^RUT")
+    stored_index = stored.assign(symbol="^RUT", adj_close=np.nan)
+    fetched = fetch_keys(
+        History(index), ["^RUT"], {"^RUT": date(2026, 1, 30)}, SETTINGS, stored=stored_index
+    )
+    assert fetched.frames[0]["adj_close"].isna().all()
+
+
 def write(path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
