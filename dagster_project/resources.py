@@ -60,11 +60,13 @@ class RotationSettings(ConfigurableResource):
 
     @property
     def start(self) -> date:
-        return date.fromisoformat(self.start_date)
+        return _date("ROTATION_START_DATE", self.start_date)
 
     @property
     def end(self) -> date:
-        return date.fromisoformat(self.sample_end) if self.source == "sample" else date.today()
+        if self.source == "sample":
+            return _date("ROTATION_SAMPLE_END", self.sample_end)
+        return date.today()
 
     def client(self) -> Source:
         """The configured source, ready to fetch."""
@@ -72,6 +74,12 @@ class RotationSettings(ConfigurableResource):
             raise ValueError(
                 f"ROTATION_SOURCE={self.source!r} is not a source; choose one of {sorted(SOURCES)}"
             )
+        if self.overlap_days < 0:
+            raise ValueError(
+                f"ROTATION_OVERLAP_DAYS={self.overlap_days} is negative: loads would skip days;"
+                " give 0 or more"
+            )
+        _ = (self.start, self.end)  # a date that does not parse fails here, naming its variable
         return SOURCES[self.source](self)
 
     def live_options(self) -> dict[str, object]:
@@ -91,6 +99,13 @@ class RotationSettings(ConfigurableResource):
             "concurrency": self.http_concurrency,
             "rate": self.http_rate or None,
         }
+
+
+def _date(variable: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{variable}={value!r} is not a date: write it as YYYY-MM-DD") from None
 
 
 def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings:

@@ -108,8 +108,9 @@ def _raise_chart_error(symbol: str, ticker: str, where: str, chart: dict | None)
     raise FetchError(
         symbol,
         where,
-        f"Yahoo does not know symbol {ticker!r} ({said}): check yahoo_symbol in"
-        " dbt_models/seeds/instruments.csv",
+        f"Yahoo does not know symbol {ticker!r} ({said}): for an instrument, check"
+        " yahoo_symbol in dbt_models/seeds/instruments.csv; a fund member may trade under"
+        " another ticker at Yahoo, or no longer trade",
     )
 
 
