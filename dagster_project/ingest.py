@@ -455,11 +455,15 @@ def _upsert(
     table: str,
     frames: list[pd.DataFrame],
     source: Source,
+    replace_from: date | None = None,
 ) -> tuple[warehouse.LoadResult, pd.DataFrame]:
-    """One load: the frames upserted in one transaction, with its row in raw.load_log."""
+    """One load: the frames upserted in one transaction, with its row in raw.load_log. A full
+    refresh (``replace_from``: its start date) replaces each fetched key's history from then."""
     columns = list(warehouse.RAW_TABLES[table].columns)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    result = warehouse.upsert(con, table, frame, source=source.name, run_id=context.run.run_id)
+    result = warehouse.upsert(
+        con, table, frame, source=source.name, run_id=context.run.run_id, replace_from=replace_from
+    )
     context.log.info(
         f"{result.table}: {result.rows_inserted} inserted, {result.rows_updated} updated,"
         f" {result.rows_unchanged} unchanged, {result.rows_quarantined} quarantined"
@@ -513,7 +517,8 @@ def _load_members(
             for message in fetched.failed.values():
                 context.log.error(message)
             if fetched.frames:
-                result, _ = _upsert(context, con, table, fetched.frames, source)
+                replace_from = settings.start if full_refresh else None
+                result, _ = _upsert(context, con, table, fetched.frames, source, replace_from)
                 results.append(result)
                 members.loaded += len(result.keys)
             context.log.info(f"members: batch {number} of {len(batches)} committed")
@@ -584,7 +589,8 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         for message in fetched.failed.values():
             context.log.error(message)
         with duckdb.get_connection() as con:
-            result, frame = _upsert(context, con, table, fetched.frames, source)
+            replace_from = settings.start if full_refresh else None
+            result, frame = _upsert(context, con, table, fetched.frames, source, replace_from)
         results = [result]
         check_results = []
         members = None

@@ -20,7 +20,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 import numpy as np
@@ -329,6 +329,18 @@ def _conform(table: RawTable, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     return rows[~flagged], rejected
 
 
+def _parsed_days(table: RawTable, rejected: pd.DataFrame) -> pd.DataFrame:
+    """key (the first key column), date of the quarantined rows whose date parses."""
+    first = next(iter(table.key))
+    days = pd.DataFrame(
+        {
+            "key": rejected[first].astype(str).to_numpy(),
+            "date": pd.to_datetime(rejected["date"], errors="coerce").to_numpy("datetime64[ns]"),
+        }
+    )
+    return days.dropna()
+
+
 def _quarantine_frame(table: RawTable, rejected: pd.DataFrame, load_id: str) -> pd.DataFrame:
     """Rejected rows as ``raw.quarantine`` rows: the key, the reason and the record as given."""
     names = [k for k in table.key if k != "date"]
@@ -367,12 +379,16 @@ def upsert(
     *,
     source: str,
     run_id: str | None = None,
+    replace_from: date | None = None,
 ) -> LoadResult:
     """Upsert ``frame`` into ``raw.<table_name>`` and log the load, all in one transaction.
 
     New keys are inserted; existing keys whose values differ are updated (with a new
-    ``loaded_at``); identical rows are left untouched; unusable rows are quarantined. On any
-    error the transaction is rolled back and the error re-raised: never a half-written load.
+    ``loaded_at``); identical rows are left untouched; unusable rows are quarantined. With
+    ``replace_from`` (a full refresh's start), each symbol or series of ``frame`` replaces its
+    history from that date: its stored rows on other dates are deleted (counted in
+    ``rows_deleted``), but not a row whose date the frame has in quarantine. On any error the
+    transaction is rolled back and the error re-raised: never a half-written load.
     """
     table = RAW_TABLES[table_name]
     rows, rejected = _conform(table, frame)
@@ -431,6 +447,24 @@ def upsert(
                 where {part} and not exists (select 1 from incoming s where {key_match})
                 """
             ).fetchall()
+        if replace_from is not None and not table.snapshot:
+            first_key = f"t.{key_cols[0]}"
+            con.register("quarantined_days", _parsed_days(table, rejected))
+            ((replaced,),) = con.execute(
+                f"""
+                delete from {table.qualified} t
+                where {first_key} in (select distinct {key_cols[0]} from incoming)
+                    and t.date >= ?
+                    and not exists (select 1 from incoming s where {key_match})
+                    and not exists (
+                        select 1 from quarantined_days q
+                        where q.key = {first_key} and q.date = t.date
+                    )
+                """,
+                [replace_from],
+            ).fetchall()
+            con.unregister("quarantined_days")
+            deleted += replaced
         ((min_date, max_date, keys),) = con.execute(
             f"select min(date), max(date), list(distinct {key_cols[0]} order by {key_cols[0]})"
             " from incoming"

@@ -33,6 +33,8 @@ from constituent_market import (
     run_dbt,
 )
 
+from dagster_project import warehouse
+
 NEW_DAYS_FROM = pd.Timestamp("2021-05-03")  # prices from here arrive after the first build
 LAST_DAYS_FROM = pd.Timestamp("2021-06-01")  # and from here last
 NEW_SNAPSHOT = pd.Timestamp("2021-05-31")  # a snapshot arriving after its day's prices
@@ -285,6 +287,27 @@ def test_nothing_new_changes_nothing(market):
     after = market.tables()
     for old, new in zip(before, after, strict=True):
         pd.testing.assert_frame_equal(old, new)
+
+
+def test_a_full_refresh_that_deletes_prices_rebuilds_the_table(market):
+    """A full refresh replaces a member's history; three days its source no longer has are
+    deleted from raw.prices, and no row is written: the rows built from them must go too."""
+    symbol = REVISED[0]
+    prices = market.loaded_prices
+    history = prices[prices["symbol"] == symbol]
+    gone = history["date"].iloc[[300, 301, 302]]
+    with duckdb.connect(str(market.path)) as con:
+        result = warehouse.upsert(
+            con,
+            "prices",
+            history[~history["date"].isin(gone)],
+            source="test",
+            replace_from=history["date"].min().date(),
+        )
+    assert (result.rows_deleted, result.rows_inserted, result.rows_updated) == (3, 0, 0)
+    market.loaded_prices = prices[~((prices["symbol"] == symbol) & prices["date"].isin(gone))]
+    market.build()
+    market.check()
 
 
 def test_member_rows_gone_without_others_written_rebuild_the_totals_whole(market, tmp_path):

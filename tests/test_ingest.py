@@ -13,7 +13,7 @@ from holdings_csv import SMALL_ROWS, holdings_csv
 
 from dagster_project import quality
 from dagster_project.ingest import _stale, fetch_keys, ingest_assets
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import RotationSettings, build_resources, settings_from_env
 from dagster_project.sources import FetchError, NotProvided
 
 SETTINGS = RotationSettings(source="files", start_date="2000-01-01", overlap_days=10)
@@ -487,3 +487,35 @@ def test_an_older_holdings_file_dropped_later_is_loaded(tmp_path):
     assert (meta["rows_inserted"], meta["rows_updated"]) == (3, 0)  # May's 3 stocks; June's as is
     dates = query(settings, "select distinct date from raw.constituents order by 1")["date"]
     assert [str(d.date()) for d in dates] == ["2026-05-29", "2026-06-19"]
+
+
+def test_a_full_refresh_removes_the_rows_a_wrong_file_left(tmp_path):
+    data = tmp_path / "drop"
+    settings = RotationSettings(
+        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
+        start_date="1990-01-01",
+    )  # fmt: skip
+    spy = "Date,Close\n1995-01-03,45\n2000-05-26,140\n2000-05-30,141\n"
+    write(data / "prices" / "IWM.csv", spy)  # SPY's file saved as IWM's
+    assert load_prices(settings).success
+    write(data / "prices" / "IWM.csv", "Date,Close\n2000-05-26,90\n2000-05-30,91\n")
+    assert load_prices(settings).success  # incremental: the 1995 row stays
+    assert len(query(settings, "select * from raw.prices where symbol = 'IWM'")) == 3
+    result = load_prices(settings, full_refresh=True)
+    assert materialization(result, "raw__prices")["rows_deleted"] == 1
+    iwm = query(settings, "select date, close from raw.prices where symbol = 'IWM' order by 1")
+    assert iwm["close"].tolist() == [90.0, 91.0]
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"ROTATION_START_DATE": "01/01/2000"}, "ROTATION_START_DATE='01/01/2000' is not a date"),
+        ({"ROTATION_SAMPLE_END": "2026-13-01"}, "ROTATION_SAMPLE_END='2026-13-01' is not a date"),
+        ({"ROTATION_OVERLAP_DAYS": "-5"}, "ROTATION_OVERLAP_DAYS=-5 is negative"),
+        ({"ROTATION_SOURCE": "file"}, "ROTATION_SOURCE='file' is not a source"),
+    ],
+)
+def test_a_bad_setting_is_named(variables, message):
+    with pytest.raises(ValueError, match=message):
+        settings_from_env(variables).client()

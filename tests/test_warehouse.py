@@ -252,3 +252,30 @@ def test_a_load_log_from_before_rows_deleted_gets_the_column(con):
     warehouse.upsert(con, "prices", prices({"2024-01-02": 1.0}), source="t")
     log = table(con, "raw.load_log").set_index("load_id")
     assert log.loc["old", "rows_deleted"] == 0 and len(log) == 2
+
+
+def test_a_full_refresh_replaces_each_loaded_keys_history_from_its_start(con):
+    wrong = {"1995-01-03": 40.0, "2000-05-25": 70.0, "2000-05-26": 71.0, "2000-05-30": 72.0}
+    warehouse.upsert(con, "prices", prices(wrong), source="t")  # another fund's file as IWM's
+    warehouse.upsert(con, "prices", prices({"2000-05-26": 90.0}, symbol="SPY"), source="t")
+    warehouse.upsert(con, "prices", prices({"1999-12-31": 50.0}, symbol="IJR"), source="t")
+    right = prices({"2000-05-26": 80.0, "2000-05-30": 0.0, "2000-05-31": 82.0})
+    right["close"] = right["close"].astype(object).where(right["close"] > 0, "n/a")
+    result = warehouse.upsert(
+        con, "prices", right, source="t", replace_from=pd.Timestamp("2000-01-01").date()
+    )
+    # 2000-05-25 goes; 1995 is before the refresh's start; 2000-05-30 is in quarantine: kept
+    assert (result.rows_deleted, result.rows_inserted, result.rows_updated) == (1, 1, 1)
+    assert result.rows_quarantined == 1
+    iwm = con.sql("select date, close from raw.prices where symbol = 'IWM' order by 1").df()
+    assert iwm["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "1995-01-03",
+        "2000-05-26",
+        "2000-05-30",
+        "2000-05-31",
+    ]
+    assert iwm["close"].tolist() == [40.0, 80.0, 72.0, 82.0]
+    others = con.sql("select symbol, count(*) from raw.prices where symbol <> 'IWM' group by 1")
+    assert sorted(others.fetchall()) == [("IJR", 1), ("SPY", 1)]  # keys not loaded: untouched
+    log = con.sql("select rows_deleted from raw.load_log order by finished_at desc limit 1")
+    assert log.fetchall() == [(1,)]

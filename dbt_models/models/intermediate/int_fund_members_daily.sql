@@ -79,13 +79,24 @@ built as (
 -- its rows were built with (one dated on a market holiday takes effect at the close before it
 -- once the calendar passes it: see int_fund_holdings). A price reaches its own day and later ones (windows,
 -- returns, and the weights of the snapshot whose base it is); a snapshot, the days it is in
--- force. Every day, when the table is empty, was built by other code, or has a day that is no
--- longer a trading day: from its first day (or the calendar's, if earlier) on.
+-- force. Every day, when the table is empty, was built by other code, has a day that is no
+-- longer a trading day, or a full refresh deleted prices since (a history replaced: its gone
+-- days are nowhere else): from its first day (or the calendar's, if earlier) on.
 changed_from as (
 
     select
         case
-            when built.loaded_at is null or built.is_other_code or built.has_dropped_days
+            when
+                built.loaded_at is null
+                or built.is_other_code
+                or built.has_dropped_days
+                or exists (
+                    select 1 from loads
+                    where
+                        loads.table_name = 'raw.prices'
+                        and loads.rows_deleted > 0
+                        and loads.finished_at > built.loaded_at
+                )
                 then least(built.first_day, (select min(trading_date) from trading_days))
             else least(
                 (
