@@ -77,7 +77,7 @@ def holdings_csv(
     *,
     layout: str = "small",
     rows: list[str] | None = None,
-    fund_name: str = "iShares Made-Up Small-Cap ETF",
+    fund_name: str = "Made-Up Small-Cap ETF",  # no iShares title: any fund's
     shares_outstanding: str = "-",
     newline: str = "\n",
 ) -> str:

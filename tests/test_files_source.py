@@ -556,6 +556,14 @@ def test_another_funds_holdings_under_this_funds_name_are_refused(tmp_path):
         _all(_source(tmp_path), "constituents", "IWM")
     _holdings(tmp_path, "IVV_holdings.csv", ivv)  # under its own name
     assert len(_all(_source(tmp_path), "constituents", "IVV")) == len(LARGE_STOCKS)
+    # an iShares fund the seed does not have (IJH's file saved as IWM's)
+    ijh = holdings_csv(fund_name="iShares Core S&P Mid-Cap ETF")
+    _holdings(tmp_path, "IWM_holdings.csv", ijh)
+    with pytest.raises(FetchError, match="(?i)its first line is 'iShares Core S&P Mid-Cap ETF', not"):
+        _all(_source(tmp_path), "constituents", "IWM")
+    iwm = holdings_csv(fund_name="iShares Russell 2000 ETF")  # IWM's own name, as in the seed
+    _holdings(tmp_path, "IWM_holdings.csv", iwm)
+    assert len(_all(_source(tmp_path), "constituents", "IWM")) == len(SMALL_STOCKS)
 
 
 def test_several_dates_per_fund_the_date_from_the_preamble(tmp_path):

@@ -99,13 +99,24 @@ def _named_fund(holdings: HoldingsFile) -> str | None:
 def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
     """fund, date, symbol, name, sector, weight (a fraction), shares: the fund's stocks.
 
-    A file whose first line names another fund of the seed is refused: another fund's holdings
-    saved under this one's name would load as its members.
+    A file whose first line names another fund of the seed, or is an iShares fund's name that
+    is not this fund's in the seed, is refused: another fund's holdings saved under this one's
+    name would load as its members.
     """
     named = _named_fund(holdings)
     if named is not None and named != fund:
         raise FetchError(
             fund, where, f"its first line names {named}: {named}'s holdings, not {fund}'s"
+        )
+    title = next(iter(holdings.preamble), "")
+    own = reference.instruments().set_index("symbol")["name"].get(fund, "")
+    if title.casefold().startswith("ishares ") and title.casefold() != own.casefold():
+        raise FetchError(
+            fund,
+            where,
+            f"its first line is {title!r}, not {fund}'s name in dbt_models/seeds/"
+            f"instruments.csv ({own!r}): another fund's holdings? (if iShares renamed {fund},"
+            " write its new name there)",
         )
     table = holdings.table
     weight_column = next((c for c in WEIGHT_COLUMNS if c in table.columns), None)

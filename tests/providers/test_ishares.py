@@ -49,7 +49,7 @@ TOTAL = 252_000_000.00
 
 def holdings_csv(as_of: str = "Jun 19, 2026", shares: str = "1,250,000.00") -> str:
     preamble = [
-        "\ufeffiShares Made-Up Small-Cap ETF",
+        "\ufeffMade-Up Small-Cap ETF",
         f'Fund Holdings as of,"{as_of}"',
         'Inception Date,"May 22, 2000"',
         f'Shares Outstanding,"{shares}"',

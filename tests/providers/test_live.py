@@ -36,7 +36,7 @@ CHART = json.dumps(
 NOT_FOUND = {"chart": {"result": None, "error": {"code": "Not Found", "description": "gone"}}}
 STOOQ_CSV = "Date,Open,High,Low,Close,Volume\n2026-01-05,250,252,249,251.5,30000000\n"
 HOLDINGS = (
-    "iShares Made-Up ETF\n"
+    "Made-Up ETF\n"
     'Fund Holdings as of,"Jun 19, 2026"\n'
     'Shares Outstanding,"2,000.00"\n'
     "\n"
