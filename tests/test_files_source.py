@@ -559,7 +559,7 @@ def test_another_funds_holdings_under_this_funds_name_are_refused(tmp_path):
     # an iShares fund the seed does not have (IJH's file saved as IWM's)
     ijh = holdings_csv(fund_name="iShares Core S&P Mid-Cap ETF")
     _holdings(tmp_path, "IWM_holdings.csv", ijh)
-    with pytest.raises(FetchError, match="(?i)its first line is 'iShares Core S&P Mid-Cap ETF', not"):
+    with pytest.raises(FetchError, match="(?i)first line is 'iShares Core S&P Mid-Cap ETF', not"):
         _all(_source(tmp_path), "constituents", "IWM")
     iwm = holdings_csv(fund_name="iShares Russell 2000 ETF")  # IWM's own name, as in the seed
     _holdings(tmp_path, "IWM_holdings.csv", iwm)
