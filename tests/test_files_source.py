@@ -162,13 +162,16 @@ def test_a_file_named_so_but_for_case_is_an_error_saying_so(tmp_path):
 
 def test_unparseable_date_names_file_and_line(tmp_path):
     path = _drop(
-        tmp_path, "prices/IWM.csv", ["Date,Close", "2026-01-02,1", "01/02/2026,2", "soon,3"]
+        tmp_path,
+        "prices/IWM.csv",
+        ["Date,Close", "2026-01-02,1", "01/02/2026,2", "soon,3", "26-01-05,4", '"Jan 6, 2026",5'],
     )
     with pytest.raises(FetchError) as error:
         _all(_source(tmp_path), "prices", "IWM")
     message = str(error.value)
-    assert str(path) in message
+    assert str(path) in message and message.count("line ") == 3  # "Jan 6, 2026" parses
     assert "line 3: '01/02/2026'" in message and "line 4: 'soon'" in message
+    assert "line 5: '26-01-05'" in message  # not 26 January 2005
 
 
 def test_exact_duplicates_collapse(tmp_path):

@@ -312,11 +312,12 @@ def _dates(frame: pd.DataFrame, column: str, key: str, path: Path) -> pd.Series:
     """The column as dates: ISO (2026-01-02, 2026-01-02 00:00:00[-05:00]) or unambiguous text.
 
     A UTC offset is dropped, keeping the date as written. Other text is accepted when pandas
-    reads it the same day-first and month-first (``Jan 2, 2026``; not ``01/02/2026``).
+    reads it the same day-first and month-first, with a four-digit year (``Jan 2, 2026``; not
+    ``01/02/2026``, nor ``26-01-02``, which would be 26 January 2002).
     """
     text = frame[column].str.replace(UTC_OFFSET, r"\1", regex=True)
     dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    rest = dates.isna() & (text != "")
+    rest = dates.isna() & (text != "") & text.str.contains(r"\d{4}", regex=True)
     if rest.any():
         month_first = pd.to_datetime(text[rest], format="mixed", errors="coerce")
         day_first = pd.to_datetime(text[rest], format="mixed", errors="coerce", dayfirst=True)
