@@ -472,9 +472,12 @@ def upsert(
         con.execute("drop table incoming")
         if len(rejected):
             con.register("rejected_frame", _quarantine_frame(table, rejected, load_id))
-            con.execute(
+            con.execute(  # a row refused before, for the same reason, is not added again
                 "insert into raw.quarantine select load_id, table_name, key, cast(date as date),"
-                " reason, record, ? from rejected_frame",
+                " reason, record, ? from rejected_frame r where not exists (select 1 from"
+                " raw.quarantine q where q.table_name = r.table_name and q.key = r.key"
+                " and q.date is not distinct from cast(r.date as date) and q.reason = r.reason"
+                " and q.record = r.record)",
                 [started_at],
             )
             con.unregister("rejected_frame")

@@ -127,6 +127,12 @@ def test_unusable_rows_are_quarantined_with_their_reason_and_counted(con):
     assert (quarantined["load_id"] == result.load_id).all()
     log = table(con, "raw.load_log")
     assert log.loc[0, "rows_quarantined"] == 3
+    # the same file again: refused again and counted, but not added to the quarantine twice
+    again = warehouse.upsert(con, "prices", frame, source="t")
+    assert again.rows_quarantined == 3 and len(table(con, "raw.quarantine")) == 3
+    edited = frame.assign(adj_close=[10.0, 9.5, 8.0, 7.0])  # one record differs: it is added
+    warehouse.upsert(con, "prices", edited, source="t")
+    assert len(table(con, "raw.quarantine")) == 4
 
 
 def test_infinite_or_oversized_numbers_are_quarantined_not_refused_with_the_load(con):
