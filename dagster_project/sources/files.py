@@ -20,6 +20,7 @@ does not parse, two different rows for one date) raises ``FetchError`` naming th
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,7 @@ MILLIONS = ("_m", "_musd")  # suffixes of a column in millions of its base colum
 # a time of day and a UTC offset, as yfinance writes dates: "2026-01-02 00:00:00-05:00"
 UTC_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$")
 LINE = "_line"  # a row's line number in its file, kept for error messages until the end
+log = logging.getLogger(__name__)
 
 
 class FilesSource:
@@ -75,14 +77,27 @@ class FilesSource:
         """FRED graph CSV: observation_date (or DATE) and the series, ``.`` or empty = missing.
 
         The value column is named after the series; ``value`` (FRED's API) or the series with a
-        suffix (ALFRED's vintages: ``UNRATE_20260105``) is taken as it too. A column named after
-        another series is an error: the file holds another series than its name says.
+        suffix (ALFRED's vintages: ``UNRATE_20260105``; of several, the latest) is taken as it
+        too. A column named after another series is an error: the file holds another series
+        than its name says.
         """
         path = self._path("macro", series_id)
         frame = _read(path, series_id)
         date_column = "observation_date" if "observation_date" in frame else "date"
         series = series_id.lower()
         second = frame.columns[1] if len(frame.columns) > 2 else date_column
+        vintages = sorted(c for c in frame.columns if c.startswith(f"{series}_"))
+        if series not in frame and len(vintages) > 1:
+            second = vintages[-1]
+            log.warning(
+                "%s: %s has %d vintages (%s to %s): the latest, %s, is loaded",
+                series_id,
+                path,
+                len(vintages),
+                vintages[0].upper(),
+                second.upper(),
+                second.upper(),
+            )
         if series not in frame and second != date_column:
             if second != "value" and not second.startswith(f"{series}_"):
                 raise FetchError(
