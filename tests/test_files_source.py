@@ -658,3 +658,11 @@ def test_a_holdings_file_that_is_not_utf8_is_named(tmp_path):
     with pytest.raises(FetchError, match="not a UTF-8 text file") as error:
         _all(_source(tmp_path), "constituents", "IJR")
     assert error.value.where == str(path)
+
+
+def test_a_row_dated_after_today_is_left_out_with_a_warning(tmp_path, caplog):
+    _drop(tmp_path, "prices/IWM.csv", ["Date,Close", "2026-01-02,1", "2126-06-16,2"])
+    with caplog.at_level(logging.WARNING):
+        frame = _source(tmp_path).prices("IWM", date(2026, 1, 1), date.today())
+    assert _days(frame) == ["2026-01-02"]
+    assert "1 row(s) dated after today, left out (line 3: 2126-06-16)" in caplog.text

@@ -392,5 +392,16 @@ def _finish(
     if start is not None:
         frame = frame[frame["date"] >= pd.Timestamp(start)]
     if end is not None:
-        frame = frame[frame["date"] <= pd.Timestamp(end)]
+        later = frame["date"] > pd.Timestamp(end)
+        if later.any() and end >= date.today():  # after today: a typo, not a later window
+            first = frame[later].iloc[0]
+            log.warning(
+                "%s: %s has %d row(s) dated after today, left out (line %d: %s)",
+                key,
+                path,
+                int(later.sum()),
+                first[LINE],
+                first["date"].date(),
+            )
+        frame = frame[~later]
     return frame.sort_values(keys, kind="stable").drop(columns=LINE).reset_index(drop=True)
