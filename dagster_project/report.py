@@ -979,8 +979,12 @@ def episode_table(summary: pd.DataFrame) -> str:
         '<table class="numbers" id="episodes"><caption>How often the leading side kept leading'
         " after an episode start</caption><thead><tr><th>episodes of</th><th>horizon</th>"
         "<th>episodes</th><th>completed</th><th>lead continued</th>"
-        "<th>median forward spread</th></tr></thead>"
+        "<th>median forward spread (small minus large)</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
+        '<p class="note">Episodes may start 21 trading days apart, so the forward windows of the'
+        " longer horizons overlap: a 252-day hit rate over 40 episodes rests on far fewer"
+        " independent stretches of history. The forward spread is small minus large for both"
+        " sides: after a large-cap episode, a negative one means the large caps kept leading.</p>"
     )
 
 
@@ -1091,6 +1095,7 @@ tr.composite th, tr.composite td { border-top: 2px solid #bbb; }
 table.numbers td { text-align: right; }
 table.numbers td:first-child, #pairs td:nth-child(-n+3) { text-align: left; }
 .nodata { color: #666; font-style: italic; }
+.note { color: #444; font-size: .92rem; }
 footer { color: #666; font-size: .85rem; margin-top: 2rem; border-top: 1px solid #ddd;
          padding-top: .6rem; }
 """
