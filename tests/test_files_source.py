@@ -666,3 +666,11 @@ def test_a_row_dated_after_today_is_left_out_with_a_warning(tmp_path, caplog):
         frame = _source(tmp_path).prices("IWM", date(2026, 1, 1), date.today())
     assert _days(frame) == ["2026-01-02"]
     assert "1 row(s) dated after today, left out (line 3: 2126-06-16)" in caplog.text
+
+
+def test_a_metric_column_no_mart_can_read_is_warned_of(tmp_path, caplog):
+    _drop(tmp_path, "valuations/^RUT.csv", ["date,Forward P/E,trailing_pe", "2026-01-02,15,20"])
+    with caplog.at_level(logging.WARNING):
+        frame = _all(_source(tmp_path), "valuations", "^RUT")
+    assert sorted(frame["metric"]) == ["forward_p/e", "trailing_pe"]
+    assert "metric column(s) 'forward_p/e', loaded under those names" in caplog.text

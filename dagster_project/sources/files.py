@@ -140,6 +140,15 @@ class FilesSource:
             c for c in frame.columns if c not in ("date", LINE) and not c.startswith("unnamed:")
         ]
         _require(frame, ["date", *(metrics or ["<metric>"])], symbol, path)
+        odd = [m for m in metrics if not re.fullmatch(r"[a-z][a-z0-9_]*", m)]
+        if odd:  # 'Forward P/E' would load as metric forward_p/e, which no mart reads
+            log.warning(
+                "%s: %s has metric column(s) %s, loaded under those names; the marts read"
+                " forward_pe and trailing_pe: rename the column if it is one of them",
+                symbol,
+                path,
+                ", ".join(repr(m) for m in odd),
+            )
         frame["date"] = _dates(frame, "date", symbol, path)
         long = frame.melt(
             id_vars=["date", LINE], value_vars=metrics, var_name="metric", value_name="value"
