@@ -4,7 +4,10 @@
 events=div,split&includeAdjustedClose=true`` (``^RUT`` is requested as ``%5ERUT``). The JSON's
 ``chart.result[0]`` holds ``timestamp[]``, ``meta.exchangeTimezoneName``,
 ``indicators.quote[0].{open,high,low,close,volume}[]`` and ``indicators.adjclose[0].adjclose[]``
-(absent for indices). Arrays may hold nulls: rows without a close are dropped. Dates are the
+(absent for indices). Arrays may hold nulls: rows without a close are dropped; a null adjusted
+close beside a close gets the close times the adjustment (adjclose / close) of the row before
+(or after, on the first row): left null, the marts would read an unadjusted close amid adjusted
+ones, a false return of the whole adjustment. Dates are the
 exchange-local dates of the timestamps. ``chart.error`` (served with HTTP 404 or 200) means Yahoo
 does not know the symbol. No rows at all over past trading days is an error too (an empty
 result would load nothing and fail nothing).
@@ -152,4 +155,7 @@ def _rows(symbol: str, where: str, result: dict) -> pd.DataFrame:
     )
     frame = frame.astype({name: float for name in columns})
     frame = frame[frame["close"].notna()]
+    if adjclose is not None:  # a null adjusted close beside a close: the day before's factor
+        factor = (frame["adj_close"] / frame["close"]).ffill().bfill()
+        frame["adj_close"] = frame["adj_close"].fillna(frame["close"] * factor)
     return frame[COLUMNS].drop_duplicates("date", keep="last").reset_index(drop=True)

@@ -92,6 +92,20 @@ def test_prices_drop_rows_whose_close_is_null(httpserver, http, base_url):
     assert list(frame.columns) == list(PRICES.columns)
 
 
+def test_a_null_adjusted_close_beside_a_close_gets_its_neighbours_adjustment(
+    httpserver, http, base_url
+):
+    days = ["2026-01-05 09:30", "2026-01-06 09:30", "2026-01-07 09:30"]
+    quote = {"close": [100.0, 102.0, 101.0]}
+    body = chart(days, quote, adjclose=[None, 100.98, None])  # 0.99 of the close
+    httpserver.expect_request("/v8/finance/chart/SPY").respond_with_data(
+        body, content_type="application/json"
+    )
+    frame = Yahoo(http, base_url=base_url).prices("SPY", START, END)
+    # the first row takes the next row's factor (0.99), the last the row before's
+    assert frame["adj_close"].tolist() == pytest.approx([99.0, 100.98, 99.99], rel=1e-12)
+
+
 def test_index_symbol_is_url_encoded_and_has_no_adjclose(httpserver, http, base_url):
     handler = Arrivals([lambda: Response(RUT, content_type="application/json")])
     httpserver.expect_request("/v8/finance/chart/^RUT").respond_with_handler(handler)
