@@ -274,6 +274,16 @@ def test_conflicting_duplicate_dates_fail_the_file_and_change_nothing(files_sett
 # --- constituents and member prices ---------------------------------------------------------------
 
 
+def files_at(data: Path, tmp_path: Path, start_date: str = "2026-01-01") -> RotationSettings:
+    """The files source on the folder ``data``, with a warehouse in ``tmp_path``."""
+    return RotationSettings(
+        source="files",
+        data_dir=str(data),
+        warehouse=str(tmp_path / "w.duckdb"),
+        start_date=start_date,
+    )
+
+
 def by_key(key: str):
     return next(a for a in ingest_assets if a.key.to_user_string() == key)
 
@@ -359,10 +369,7 @@ def test_files_holdings_and_member_prices(tmp_path):
     for symbol in ("IWM", "ACME", "BLUB"):  # no CRNK.csv
         write(data / "prices" / f"{symbol}.csv", "Date,Close\n2026-01-05,10\n2026-01-06,11\n")
     write(data / "prices" / "ZZZ.csv", "Date,Close\n2026-01-05,1\n")
-    settings = RotationSettings(
-        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
-        start_date="2026-01-01",
-    )  # fmt: skip
+    settings = files_at(data, tmp_path)
     result = materialize(
         [by_key("raw/constituents"), by_key("raw/prices")], resources=build_resources(settings)
     )
@@ -436,10 +443,7 @@ def test_a_price_file_that_stopped_updating_warns(tmp_path):
     data = tmp_path / "drop"
     write(data / "prices" / "^GSPC.csv", "Date,Close\n2026-01-05,6900\n")
     write(data / "prices" / "SPY.csv", "Date,Close\n2026-01-05,690\n2026-01-20,695\n")
-    settings = RotationSettings(
-        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
-        start_date="2026-01-01",
-    )  # fmt: skip
+    settings = files_at(data, tmp_path)
     result = materialize(
         [by_key("raw/constituents"), by_key("raw/prices")], resources=build_resources(settings)
     )
@@ -460,10 +464,7 @@ def test_the_sources_warnings_reach_the_run_log(tmp_path):
     data = tmp_path / "drop"
     repeated = holdings_csv("Jan 06, 2026", rows=[*SMALL_ROWS, SMALL_ROWS[0]])
     write(data / "holdings" / "IWM_holdings.csv", repeated)
-    settings = RotationSettings(
-        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
-        start_date="2026-01-01",
-    )  # fmt: skip
+    settings = files_at(data, tmp_path)
     with instance_for_test(overrides={"python_logs": python_logs}) as instance:
         result = materialize(
             [by_key("raw/constituents")], resources=build_resources(settings), instance=instance
@@ -475,10 +476,7 @@ def test_the_sources_warnings_reach_the_run_log(tmp_path):
 def test_an_older_holdings_file_dropped_later_is_loaded(tmp_path):
     data = tmp_path / "drop"
     write(data / "holdings" / "IWM_holdings.csv", holdings_csv("Jun 19, 2026"))
-    settings = RotationSettings(
-        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
-        start_date="2026-01-01",
-    )  # fmt: skip
+    settings = files_at(data, tmp_path)
     constituents = [by_key("raw/constituents")]
     assert materialize(constituents, resources=build_resources(settings)).success
     write(data / "holdings" / "IWM_holdings_20260529.csv", holdings_csv("May 29, 2026"))
@@ -491,10 +489,7 @@ def test_an_older_holdings_file_dropped_later_is_loaded(tmp_path):
 
 def test_a_full_refresh_removes_the_rows_a_wrong_file_left(tmp_path):
     data = tmp_path / "drop"
-    settings = RotationSettings(
-        source="files", data_dir=str(data), warehouse=str(tmp_path / "w.duckdb"),
-        start_date="1990-01-01",
-    )  # fmt: skip
+    settings = files_at(data, tmp_path, start_date="1990-01-01")
     spy = "Date,Close\n1995-01-03,45\n2000-05-26,140\n2000-05-30,141\n"
     write(data / "prices" / "IWM.csv", spy)  # SPY's file saved as IWM's
     assert load_prices(settings).success

@@ -104,22 +104,17 @@ rolling as (
         *,
         {% for segment in segments %}
             {% for n in rolling_days %}
-                case
-                    when count({{ segment }}_flow_usd) over (
-                        order by flow_date rows between {{ n - 1 }} preceding and current row
-                    ) = {{ n }}
-                        then sum({{ segment }}_flow_usd) over (
+                {% for unit in ['usd', 'pct_of_assets'] %}
+                    case
+                        when count({{ segment }}_flow_{{ unit }}) over (
                             order by flow_date rows between {{ n - 1 }} preceding and current row
-                        )
-                end as {{ segment }}_flow_{{ n }}d_usd,
-                case
-                    when count({{ segment }}_flow_pct_of_assets) over (
-                        order by flow_date rows between {{ n - 1 }} preceding and current row
-                    ) = {{ n }}
-                        then sum({{ segment }}_flow_pct_of_assets) over (
-                            order by flow_date rows between {{ n - 1 }} preceding and current row
-                        )
-                end as {{ segment }}_flow_{{ n }}d_pct_of_assets,
+                        ) = {{ n }}
+                            then sum({{ segment }}_flow_{{ unit }}) over (
+                                order by flow_date
+                                rows between {{ n - 1 }} preceding and current row
+                            )
+                    end as {{ segment }}_flow_{{ n }}d_{{ unit }},
+                {% endfor %}
             {% endfor %}
             sum({{ segment }}_flow_usd) over (
                 partition by year_start order by flow_date
