@@ -88,6 +88,36 @@ def test_prices_yahoo_download(tmp_path):
     assert frame["close"].tolist() == [247.93, 250.88]
 
 
+def test_a_missing_adj_close_gets_the_adjustment_of_the_row_before(tmp_path, caplog):
+    # unsorted on purpose: "the row before" is the day before, not the line above
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        [
+            "Date,Close,Adj Close",
+            "2026-01-05,200.00,",
+            "2026-01-02,100.00,99.00",
+            "2026-01-06,210.00,208.00",
+        ],
+    )
+    with caplog.at_level(logging.WARNING):
+        frame = _all(_source(tmp_path), "prices", "IWM")
+    # 2026-01-05: 200 x 99/100 = 198, not the unadjusted 200 (a false +1% return, then -1%)
+    assert frame["adj_close"].tolist() == pytest.approx([99.0, 198.0, 208.0])
+    assert "1 row(s) with a Close and no Adj Close" in caplog.text
+    assert "line 2" in caplog.text and "IWM.csv" in caplog.text
+
+
+def test_a_missing_adj_close_before_the_first_adjusted_one_gets_the_next(tmp_path):
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        ["Date,Close,Adj Close", "2026-01-02,100.00,", "2026-01-05,200.00,196.00"],
+    )
+    frame = _all(_source(tmp_path), "prices", "IWM")
+    assert frame["adj_close"].tolist() == pytest.approx([98.0, 196.0])
+
+
 def test_index_prices_without_adj_close_in_caret_file(tmp_path):
     _drop(
         tmp_path,

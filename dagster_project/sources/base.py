@@ -20,6 +20,18 @@ class FetchError(Exception):
         super().__init__(f"{key}: {problem} ({where})")
 
 
+def fill_adjustment(frame: pd.DataFrame) -> pd.Series:
+    """``adj_close``, a missing one beside a close filled with the close times the adjustment
+    (adj_close / close) of the row before (or after, before the first adjusted one).
+
+    ``frame`` is one symbol's rows in date order. Left null, the marts' ``coalesce(adj_close,
+    close)`` would read an unadjusted close amid adjusted ones: a false return of the whole
+    adjustment on each side of it. A symbol without any adjusted close keeps none.
+    """
+    factor = (frame["adj_close"] / frame["close"]).ffill().bfill()
+    return frame["adj_close"].fillna(frame["close"] * factor)
+
+
 class NotProvided(FetchError):
     """The source has no data for this key by design (no file dropped, no provider for it).
 

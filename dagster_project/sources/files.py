@@ -29,7 +29,7 @@ import pandas as pd
 
 from dagster_project import reference
 from dagster_project.sources import holdings
-from dagster_project.sources.base import FetchError, NotProvided
+from dagster_project.sources.base import FetchError, NotProvided, fill_adjustment
 
 FOLDERS = ("prices", "macro", "etf_shares", "valuations", "holdings")
 HOLDINGS_NAME = re.compile(r"^(?P<fund>[^_]+)_holdings.*\.csv$")
@@ -63,7 +63,11 @@ class FilesSource:
             )
 
     def prices(self, symbol: str, start: date, end: date) -> pd.DataFrame:
-        """Yahoo's download columns; only Date and Close are required."""
+        """Yahoo's download columns; only Date and Close are required.
+
+        An Adj Close missing on some rows of a file that has it elsewhere is filled as Yahoo's
+        (``base.fill_adjustment``), with a warning naming the first line.
+        """
         path = self._path("prices", symbol)
         frame = _read(path, symbol)
         _require(frame, ["date", "close"], symbol, path)
@@ -71,6 +75,20 @@ class FilesSource:
         for column in PRICE_COLUMNS:
             out[column] = _values(frame[column]) if column in frame else float("nan")
         out[LINE] = frame[LINE]
+        out = out.sort_values("date", kind="stable")
+        if out["adj_close"].dtype == "float64" and out["close"].dtype == "float64":
+            gaps = out["adj_close"].isna() & out["close"].notna()
+            out["adj_close"] = fill_adjustment(out)
+            filled = gaps & out["adj_close"].notna()
+            if filled.any():
+                log.warning(
+                    "%s: %s has %d row(s) with a Close and no Adj Close amid adjusted ones"
+                    " (first at line %d): each given the adjustment of the row before it",
+                    symbol,
+                    path,
+                    int(filled.sum()),
+                    out.loc[filled, LINE].min(),
+                )
         return _finish(out, ["date"], symbol, path, start, end)
 
     def macro(self, series_id: str, start: date, end: date) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import FetchError, fill_adjustment
 from dagster_project.sources.calendar import trading_days
 from dagster_project.sources.http import HttpClient, HttpStatusError
 
@@ -155,7 +155,5 @@ def _rows(symbol: str, where: str, result: dict) -> pd.DataFrame:
     )
     frame = frame.astype({name: float for name in columns})
     frame = frame[frame["close"].notna()]
-    if adjclose is not None:  # a null adjusted close beside a close: the day before's factor
-        factor = (frame["adj_close"] / frame["close"]).ffill().bfill()
-        frame["adj_close"] = frame["adj_close"].fillna(frame["close"] * factor)
+    frame["adj_close"] = fill_adjustment(frame)
     return frame[COLUMNS].drop_duplicates("date", keep="last").reset_index(drop=True)
