@@ -262,6 +262,17 @@ def _numeric(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def _known_span(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The rows from the first to the last where one of ``columns`` is known (frame in date
+    order). Empty rows between them stay, so a line breaks across a gap instead of joining it.
+    """
+    known = frame[list(columns)].notna().any(axis=1).to_numpy()
+    if not known.any():
+        return frame.iloc[0:0]
+    first, last = known.argmax(), len(known) - known[::-1].argmax()
+    return frame.iloc[first:last]
+
+
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
     """True when the frame has every column and at least one row where one of them is known."""
     if frame.empty or not set(columns) <= set(frame.columns):
@@ -594,7 +605,7 @@ def flows_chart(flows: pd.DataFrame, years: int = 5) -> Figure:
     columns = ["small_flow_21d_usd", "large_flow_21d_usd", "small_minus_large_flow_21d_pp"]
     if not _has(flows, *columns):
         return no_data(title, "no ETF share history (flows need shares outstanding and NAV)")
-    rows = _numeric(_recent(flows.dropna(subset=columns, how="all"), "flow_date", years), *columns)
+    rows = _numeric(_recent(_known_span(flows, *columns), "flow_date", years), *columns)
     x = rows["flow_date"]
     fig, (top, low) = _figure(rows=2, height=6.4, ratios=[1.3, 1])
     top.plot(
@@ -650,7 +661,7 @@ def macro_chart(macro: pd.DataFrame, sahm_trigger: float = VARS["sahm_trigger_pp
     ]
     if not _has(macro, *columns):
         return no_data(title, "no macro series loaded")
-    rows = _numeric(macro.dropna(subset=columns, how="all"), *columns)
+    rows = _numeric(_known_span(macro, *columns), *columns)
     x = rows["trading_date"]
     fig, (fed, unrate, sahm, curve) = _figure(rows=4, height=10.0, ratios=[1.2, 1, 1, 1])
     triggered = rows.get("sahm_triggered", pd.Series(dtype="boolean")).astype("boolean")

@@ -20,6 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
@@ -202,6 +203,24 @@ def test_a_chart_without_its_data_is_a_no_data_panel(data):
     # rotation rows without any episode: the spread is drawn, without markers
     fig = report.spread_episodes_chart(data.rotation, data.episodes.iloc[:0], "a vs b")
     assert not getattr(fig, "no_data", False)
+
+
+def test_a_gap_in_the_flows_breaks_the_lines_instead_of_joining_them(data):
+    columns = ["small_flow_21d_usd", "large_flow_21d_usd", "small_minus_large_flow_21d_pp"]
+    flows = data.flows.copy()
+    gap = flows.index[-300:-200]  # 100 trading days without any ETF's shares
+    flows.loc[gap, columns] = np.nan
+    fig = report.flows_chart(flows)
+    top, low = fig.axes[:2]
+    for line in top.get_lines()[:2]:  # small- and large-cap ETFs (then the zero line)
+        y = np.asarray(line.get_ydata(), dtype=float)
+        assert np.isnan(y).sum() == len(gap), line.get_label()
+    # nothing is shaded over the gap: no filled polygon spans its middle day
+    middle = mdates.date2num(flows.loc[gap[50], "flow_date"])
+    for fill in low.collections:
+        for path in fill.get_paths():
+            xs = path.vertices[:, 0]
+            assert not (xs.min() < middle < xs.max()), "a fill spans the gap"
 
 
 def test_an_empty_warehouse_gives_a_page_of_no_data_panels(tmp_path):
