@@ -1,6 +1,7 @@
 """The analyst's queries in queries/: each runs on the sample warehouse, and their answers match
 a separate pandas reading of the marts."""
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -107,6 +108,32 @@ def test_relative_pe_is_the_latest_month(sample_warehouse):
     assert row["window_lowest_discount_pct"] == pytest.approx(
         window["discount_pct"].min(), abs=0.05
     )
+
+
+def test_flows_are_the_latest_complete_day_beside_that_days_momentum(sample_warehouse, tmp_path):
+    # ETF shares ending 30 trading days before prices: the last 21-day figures are empty
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        days = con.sql(
+            "select flow_date from marts.fct_etf_flows_segment_daily order by flow_date desc"
+        ).df()["flow_date"]
+        cutoff = days.iloc[30]
+        con.execute(
+            "update marts.fct_etf_flows_segment_daily set small_minus_large_flow_21d_pp = null"
+            " where flow_date > ?",
+            [cutoff],
+        )
+    momentum = mart(
+        warehouse,
+        "select rotation_date, spread_21d_bps from marts.fct_rotation_daily"
+        " where pair_id = 'iwm_spy'",
+    ).set_index("rotation_date")["spread_21d_bps"]
+    row = run(warehouse, "04_flows_confirming.sql").iloc[0]
+    assert row["flow_date"] == cutoff
+    assert row["iwm_spy_latest_date"] == momentum.index.max() > cutoff
+    assert row["iwm_spy_spread_21d_bps"] == round(momentum[cutoff])
+    assert not pd.isna(row["flows_confirm_21d"])
 
 
 def test_queries_answer_the_same_on_the_serving_layer(sample_warehouse):
