@@ -24,7 +24,8 @@ fetches only what is missing. Members that fail are reported by the non-blocking
 stop the marts. The non-blocking check ``instruments_current`` warns of an instrument whose
 prices end more than a week before the latest instrument's: a source that stopped updating it
 (an old file, a provider gone quiet) loads nothing new and fails nothing, yet every pair with
-it stops there, and every mart with the large-cap index (the marts' trading calendar).
+it stops there, and with the large-cap index (the marts' trading calendar) so do the macro,
+flows, breadth, concentration and scorecard marts.
 """
 
 from collections.abc import Callable, Iterator
@@ -134,7 +135,6 @@ INGESTS = {
 COMPLETE_CHECK = "all_keys_loaded"
 MEMBERS_CHECK = "all_members_loaded"
 CURRENT_CHECK = "instruments_current"
-STALE_AFTER = timedelta(days=7)  # behind the latest key's last date: a week of closes missed
 LISTED = 25  # keys named in metadata before "... and N more"
 
 
@@ -358,29 +358,6 @@ def _metadata(results: list[warehouse.LoadResult], frame: pd.DataFrame, full_ref
     }
 
 
-def _stale(last_dates: dict[str, date], keys: list[str]) -> dict[str, str]:
-    """The keys whose last loaded date is more than STALE_AFTER before the latest key's."""
-    ends = {k: last_dates[k] for k in keys if k in last_dates}
-    if not ends:
-        return {}
-    latest_key = max(ends, key=ends.get)
-    latest = ends[latest_key]
-    calendar = reference.calendar_symbol()
-    stale = {}
-    for key, end in sorted(ends.items()):
-        if latest - end > STALE_AFTER:
-            stale[key] = (
-                f"{key}: last price {end}, {(latest - end).days} days before {latest_key}'s"
-                f" ({latest}): the source has nothing newer"
-                + (
-                    f"; {key}'s days are the marts' trading calendar, so every mart ends {end}"
-                    if key == calendar
-                    else f"; every pair with {key} ends {end}"
-                )
-            )
-    return stale
-
-
 def _bullets(messages: dict[str, str]) -> MetadataValue:
     lines = [f"- {m}" for m in messages.values()]
     if len(lines) > 4 * LISTED:
@@ -549,7 +526,8 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 blocking=False,
                 description="Every instrument's prices reach within a week of the latest"
                 " instrument's. A warning: a stale instrument ends its pairs there (the"
-                " large-cap index: every mart).",
+                " large-cap index, the trading calendar: the macro, flows, breadth,"
+                " concentration and scorecard marts too).",
             )
         )
     if ingest.members:
@@ -623,7 +601,7 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         )
         if ingest.current:
             with duckdb.get_connection() as con:
-                stale = _stale(warehouse.last_dates(con, table), keys)
+                stale = reference.stale_instruments(warehouse.last_dates(con, table), keys)
             for message in stale.values():
                 context.log.warning(message)
             check_results.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "dbt_models" / "seeds"
+STALE_AFTER = timedelta(days=7)  # behind the latest instrument's last date: a week of closes
 
 
 @cache
@@ -55,3 +57,28 @@ def holdings_funds() -> list[str]:
 
 def series_ids() -> list[str]:
     return macro_series()["series_id"].tolist()
+
+
+def stale_instruments(last_dates: dict[str, date], keys: list[str]) -> dict[str, str]:
+    """Of ``keys``, those whose last price is more than STALE_AFTER before the latest key's,
+    each with a message saying which marts it cuts short."""
+    ends = {k: last_dates[k] for k in keys if k in last_dates}
+    if not ends:
+        return {}
+    latest_key = max(ends, key=ends.get)
+    latest = ends[latest_key]
+    stale = {}
+    for key, end in sorted(ends.items()):
+        if latest - end > STALE_AFTER:
+            stale[key] = (
+                f"{key}: last price {end}, {(latest - end).days} days before {latest_key}'s"
+                f" ({latest}): the source has nothing newer; "
+                + (
+                    f"{key}'s days are the marts' trading calendar, so the macro, flows,"
+                    f" breadth, concentration and scorecard marts and every pair with {key}"
+                    f" end {end}"
+                    if key == calendar_symbol()
+                    else f"every pair with {key} ends {end}"
+                )
+            )
+    return stale

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from dagster_project import reference
 from dagster_project.resources import settings_from_env
 
 TABLES = {
@@ -55,6 +56,12 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def stale_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The raw/prices check instruments_current's messages, read off the warehouse."""
+    last = dict(con.execute("select symbol, max(date) from raw.prices group by all").fetchall())
+    return list(reference.stale_instruments(last, reference.symbols()).values())
+
+
 def main() -> None:
     settings = settings_from_env()
     with duckdb.connect(settings.warehouse_path, read_only=True) as con:
@@ -63,8 +70,12 @@ def main() -> None:
         if "sample" in sources:
             print("NOTE: the sample source is SYNTHETIC data, not market history.")
         print("\n" + table_counts(con).to_string(index=False))
+        for message in stale_warnings(con):
+            print(f"WARNING: {message}")
         print("\nLatest rotation figures (spreads: small minus large, in basis points)")
         print(con.sql(LATEST_ROTATION).df().to_string(index=False))
+        for pair in reference.pairs().sort_values("pair_id").itertuples():
+            print(f"  {pair.pair_id}: {pair.description}")
         print("\nScorecard (+1 supports small caps, -1 large caps; rules in the model docs)")
         print(con.sql(LATEST_SCORECARD).df().to_string(index=False))
 

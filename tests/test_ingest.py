@@ -12,7 +12,8 @@ from dagster import AssetCheckSeverity, AssetKey, instance_for_test, materialize
 from holdings_csv import SMALL_ROWS, holdings_csv
 
 from dagster_project import quality
-from dagster_project.ingest import _stale, fetch_keys, ingest_assets
+from dagster_project.ingest import fetch_keys, ingest_assets
+from dagster_project.reference import stale_instruments
 from dagster_project.resources import RotationSettings, build_resources, settings_from_env
 from dagster_project.sources import FetchError, NotProvided
 
@@ -431,12 +432,15 @@ def test_stale_instruments_are_named_with_what_they_stop():
         "IJR": date(2024, 4, 19),
         "L0001": date(2020, 1, 2),  # a member: not asked about
     }
-    stale = _stale(last, ["^GSPC", "SPY", "^RUT", "IJR", "RSP"])  # RSP: nothing loaded
+    stale = stale_instruments(last, ["^GSPC", "SPY", "^RUT", "IJR", "RSP"])  # RSP: nothing loaded
     assert list(stale) == ["IJR", "^GSPC"]
     assert stale["^GSPC"].startswith("^GSPC: last price 2026-02-11, 121 days before SPY's")
-    assert "the marts' trading calendar, so every mart ends 2026-02-11" in stale["^GSPC"]
+    assert stale["^GSPC"].endswith(
+        "the marts' trading calendar, so the macro, flows, breadth, concentration and scorecard"
+        " marts and every pair with ^GSPC end 2026-02-11"
+    )
     assert stale["IJR"].endswith("every pair with IJR ends 2024-04-19")
-    assert _stale({}, ["SPY"]) == {}
+    assert stale_instruments({}, ["SPY"]) == {}
 
 
 def test_a_price_file_that_stopped_updating_warns(tmp_path):
