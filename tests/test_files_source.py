@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from holdings_csv import LARGE_ROWS, LARGE_STOCKS, SMALL_ROWS, SMALL_STOCKS, holdings_csv
+from holdings_csv import LARGE_ROWS, LARGE_STOCKS, SMALL_ROWS, SMALL_STOCKS, holdings_csv, scaled
 
 from dagster_project.sources.base import FetchError, NotProvided
 from dagster_project.sources.files import FilesSource, unknown_file_message
@@ -550,6 +550,10 @@ def test_prices_of_fund_members_are_known_files(tmp_path):
 HOLDING_COLUMNS = ["fund", "date", "symbol", "name", "sector", "weight", "shares"]
 
 
+# ACME at 55% of the same total (cash at 9%): a later or another file's figures
+ACME_AT_55 = scaled(scaled(SMALL_ROWS, "600,000.00", "550,000.00"), "40,000.00", "90,000.00")
+
+
 def _holdings(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / "holdings" / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -584,11 +588,18 @@ def test_holdings_file_with_the_weight_percent_layout(tmp_path):
 
 
 def test_a_ticker_on_two_lines_is_summed_and_a_repeated_line_counted_once(tmp_path):
-    mega_2 = LARGE_ROWS[0].replace('"35,000.00"', '"1,000.00"').replace('"70.00"', '"2.00"')
+    mega_2 = (
+        LARGE_ROWS[0].replace('"35,000.00"', '"1,000.00"').replace('"7,000,000.00"', '"200,000.00"')
+    )
     rows = [*LARGE_ROWS, LARGE_ROWS[1], mega_2]  # BRKB's line again, MEGA on a second line
     _holdings(tmp_path, "IVV_holdings.csv", holdings_csv("May 29, 2026", layout="large", rows=rows))
     frame = _all(_source(tmp_path), "constituents", "IVV")
-    stocks = {**LARGE_STOCKS, "MEGA": ("MEGACORP INC", "Information Technology", 0.72, 36_000.0)}
+    # market values: 10,000,000 as before, BRKB's once, plus MEGA's second line's 200,000
+    total = 10_200_000
+    stocks = {
+        "BRKB": ("BERKSHIRE MADE-UP INC CLASS B", "Financials", 2_950_000 / total, 5_900.0),
+        "MEGA": ("MEGACORP INC", "Information Technology", 7_200_000 / total, 36_000.0),
+    }
     pd.testing.assert_frame_equal(frame, _expected("IVV", "2026-05-29", stocks))
 
 
@@ -610,7 +621,7 @@ def test_another_funds_holdings_under_this_funds_name_are_refused(tmp_path):
 
 
 def test_several_dates_per_fund_the_date_from_the_preamble(tmp_path):
-    may = [r.replace('"60.00","60.00"', '"55.00","55.00"') for r in SMALL_ROWS]
+    may = ACME_AT_55
     _holdings(tmp_path, "IJR_holdings.csv", holdings_csv("Jun 19, 2026"))
     _holdings(tmp_path, "IJR_holdings_20260101.csv", holdings_csv("May 29, 2026", rows=may))
     _holdings(tmp_path, "IJR_holdings (1).csv", holdings_csv("Jun 19, 2026"))  # the same again
@@ -625,7 +636,7 @@ def test_several_dates_per_fund_the_date_from_the_preamble(tmp_path):
 
 
 def test_two_files_of_one_date_that_differ_name_both(tmp_path):
-    other = [r.replace('"60.00","60.00"', '"55.00","55.00"') for r in SMALL_ROWS]
+    other = ACME_AT_55
     first = _holdings(tmp_path, "IJR_holdings.csv", holdings_csv())
     second = _holdings(tmp_path, "IJR_holdings_copy.csv", holdings_csv(rows=other))
     with pytest.raises(FetchError, match="two holdings files of 2026-06-19") as error:

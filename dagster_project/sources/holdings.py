@@ -17,8 +17,9 @@ Weight`` (e.g. IJR); columns are found by name.
 where the file has a ``Type`` column, whose type is ``EQUITY`` (swap rows carry an exposure with
 no market value, and repeat a ticker the fund also holds); rows without a ticker (``-``: rights,
 warrants) and rows not traded on any market (``Exchange`` ``NO MARKET ...``: no price exists) are
-left out. weight = ``Market Weight`` (or ``Weight (%)``) / 100; where it is ``-``, the row's
-market value / the total market value of the file (how iShares computes its weights).
+left out. weight = the row's market value / the total market value of the file (how iShares
+computes its weights; its ``Market Weight`` or ``Weight (%)``, with 2 decimals, is that share
+rounded), or that column / 100 where the market value is ``-``.
 shares = ``Quantity``, the number of the company's shares the fund holds. A ticker held on two
 lines is summed into one row; a line repeated cell for cell is counted once.
 """
@@ -129,7 +130,7 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
             f"the holdings table has no {', '.join(missing)} column: the format changed",
         )
     market_value = parse_numbers(fund, where, table["Market Value"], "Market Value")
-    total = market_value.sum()
+    total = market_value[~table.duplicated()].sum()  # a line repeated cell for cell: once
 
     def text(column: str) -> pd.Series:
         return table[column].str.strip()
@@ -153,11 +154,11 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
         keep &= ~identical
 
     rows = table[keep]
-    # a percent with 2 decimals: rounded back to the decimal it was (0.81 -> 0.0081, not ...01)
-    weight = (parse_numbers(fund, where, rows[weight_column], weight_column) / 100.0).round(10)
-    unweighted = weight.isna()
-    if unweighted.any() and total > 0:
-        weight[unweighted] = market_value[keep][unweighted] / total
+    # the published percent has 2 decimals (0.81 stands for 0.805-0.815, a third off for the
+    # smallest holdings): the market value's share is the same weight to full precision
+    published = (parse_numbers(fund, where, rows[weight_column], weight_column) / 100.0).round(10)
+    share = market_value[keep] / total if total > 0 else pd.Series(float("nan"), rows.index)
+    weight = share.fillna(published)
     frame = pd.DataFrame(
         {
             "fund": fund,

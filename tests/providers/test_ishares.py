@@ -212,7 +212,7 @@ STOCKS = {  # from HOLDINGS: the two stocks; cash, futures, collateral and the '
     "symbol": ["ACME", "BLUB"],
     "name": ["ACME WIDGETS INC", "BLUEBIRD SOFTWARE CORP"],
     "sector": ["Industrials", "Information Technology"],
-    "weight": [0.5952, 0.3968],
+    "weight": [150_000_000 / TOTAL, 100_000_000 / TOTAL],  # published rounded: 59.52, 39.68
     "shares": [1_000_000.0, 2_000_000.0],
 }
 
