@@ -13,19 +13,20 @@ blocking check ``all_keys_loaded`` then fails, so no mart is rebuilt on a partia
 
 ``raw/constituents`` loads the members of each fund or index (the source's ``funds()``: the
 sample's indexes, the iShares funds of the instruments seed for files and live). ``raw/prices``
-then loads the instruments *and* every member of the latest holdings of each fund, through the
-same ``prices`` method. Members are loaded in batches of ``batch_symbols``, each committed in
-its own transaction with its own ``raw.load_log`` row, so a run that fails or is killed half way
-keeps what it loaded; and a member whose prices already reach the latest date loaded for the
-instruments is current and not fetched again (unless a full refresh is asked for, or the
-source is a folder of files, which are cheap to read and may be edited in place), so the re-run
-fetches only what is missing. Members that fail are reported by the non-blocking check
-``all_members_loaded``: a few unpriceable holdings (renamed tickers, unlisted shares) do not
-stop the marts. The non-blocking check ``instruments_current`` warns of an instrument whose
-prices end more than a week before the latest instrument's: a source that stopped updating it
-(an old file, a provider gone quiet) loads nothing new and fails nothing, yet every pair with
-it stops there, and with the large-cap index (the marts' trading calendar) so do the macro,
-flows, breadth, concentration and scorecard marts.
+then loads the instruments *and* every member of each fund's holdings snapshots (those that left
+too: the breadth of the days they were held needs them), through the same ``prices`` method.
+Members are loaded in batches of ``batch_symbols``, each committed in its own transaction with
+its own ``raw.load_log`` row, so a run that fails or is killed half way keeps what it loaded;
+and a member whose prices already reach the latest date loaded for the instruments (a member
+that left: the first snapshot without it) is current and not fetched again (unless a full
+refresh is asked for, or the source is a folder of files, which are cheap to read and may be
+edited in place), so the re-run fetches only what is missing. Members that fail are reported
+by the non-blocking check ``all_members_loaded``: a few unpriceable holdings (renamed tickers,
+unlisted shares) do not stop the marts. The non-blocking check ``instruments_current`` warns of
+an instrument whose prices end more than a week before the latest instrument's: a source that
+stopped updating it (an old file, a provider gone quiet) loads nothing new and fails nothing,
+yet every pair with it stops there, and with the large-cap index (the marts' trading calendar)
+so do the macro, flows, breadth, concentration and scorecard marts.
 """
 
 from collections.abc import Callable, Iterator
@@ -67,7 +68,7 @@ class Ingest:
     fetch: Callable[[Source], Fetch]
     freshness: FreshnessPolicy
     deps: tuple[str, ...] = ()  # raw tables this one reads (members: from raw.constituents)
-    members: bool = False  # also load the members of the latest holdings of each fund
+    members: bool = False  # also load the members of every holdings snapshot of each fund
     rebased: bool = False  # the source may re-base the whole history: see the docstring
     current: bool = False  # warn of keys whose history ends well before the others'
 
@@ -99,8 +100,8 @@ INGESTS = {
         MONTHLY,
     ),
     "prices": Ingest(
-        "Daily OHLC, adjusted close and volume of every instrument and of every member of the"
-        " latest holdings of each fund (raw.constituents).",
+        "Daily OHLC, adjusted close and volume of every instrument and of every member of each"
+        " fund's holdings snapshots (raw.constituents).",
         "prices",
         lambda source: reference.symbols(),
         lambda source: source.prices,
@@ -367,10 +368,10 @@ def _bullets(messages: dict[str, str]) -> MetadataValue:
 
 @dataclass
 class Members:
-    """What happened to the members of the latest holdings in one prices load."""
+    """What happened to the members of the holdings snapshots in one prices load."""
 
-    symbols: list[str]  # every member of the latest holdings (not an instrument)
-    current: list[str]  # already loaded to the instruments' latest date: not fetched
+    symbols: list[str]  # every member of any holdings snapshot (not an instrument)
+    current: list[str]  # already loaded as far as needed (see _load_members): not fetched
     fetched: Fetched  # failed and not provided (frames are not kept)
     loaded: int = 0  # members with rows in this run
 
@@ -460,17 +461,16 @@ def _load_members(
     settings: RotationSettings,
     full_refresh: bool,
 ) -> tuple[Members, list[warehouse.LoadResult]]:
-    """Prices of the members of the latest holdings, in batches, each its own load."""
+    """Prices of the members of every holdings snapshot, in batches, each its own load."""
     with duckdb.get_connection() as con:
         known = set(instruments)
-        symbols = [s for s in warehouse.latest_members(con) if s not in known]
+        needs = {s: until for s, until in warehouse.member_needs(con).items() if s not in known}
+        symbols = list(needs)
         latest = warehouse.latest_date(con, table, instruments) if symbols else None
+    # current: loaded to the instruments' latest date, or (a member that left) to the day it left
+    due = {s: needs[s] or latest for s in symbols}
     skip = getattr(source, "skip_current", True) and not full_refresh
-    current = (
-        []
-        if not skip or latest is None
-        else [s for s in symbols if s in last_loaded and last_loaded[s] >= latest]
-    )
+    current = [s for s in symbols if skip and due[s] and last_loaded.get(s, date.min) >= due[s]]
     skipped = set(current)
     todo = [s for s in symbols if s not in skipped]
     members = Members(symbols, current, Fetched())
@@ -479,8 +479,9 @@ def _load_members(
     size = max(1, settings.batch_symbols)
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     context.log.info(
-        f"{len(symbols)} members in the latest holdings: {len(current)} current (loaded to"
-        f" {latest}), {len(todo)} to fetch in {len(batches)} batch(es) of up to {size}"
+        f"{len(symbols)} members in the holdings: {len(current)} current (loaded to {latest},"
+        f" or past the day they left), {len(todo)} to fetch in {len(batches)} batch(es) of up"
+        f" to {size}"
     )
     fetch = INGESTS[table].fetch(source)
     workers = max(1, int(getattr(source, "concurrency", 1) or 1))
@@ -536,7 +537,7 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 MEMBERS_CHECK,
                 asset=key,
                 blocking=False,
-                description="Every member of the latest holdings of each fund was fetched and"
+                description="Every member of each fund's holdings snapshots was fetched and"
                 " loaded (or is current). A warning: a re-run fetches only the missing ones.",
             )
         )

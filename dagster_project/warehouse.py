@@ -260,17 +260,32 @@ def recent_prices(
     return frame.astype({"date": "datetime64[ns]", "last_date": "datetime64[ns]"})
 
 
-def latest_members(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every symbol in the latest holdings snapshot of each fund in ``raw.constituents``."""
+def member_needs(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Every symbol of any holdings snapshot in ``raw.constituents``: the date its prices are
+    needed until, None while it is in a fund's latest snapshot, else the first snapshot that
+    no longer holds it (of its last fund): a member that left counts for the days it was held.
+    """
     ensure_schema(con)
     rows = con.execute(
         """
-        select distinct symbol from raw.constituents c
-        where date = (select max(date) from raw.constituents d where d.fund = c.fund)
+        with held as (
+            select fund, symbol, max(date) as last_held from raw.constituents group by all
+        ),
+        snapshots as (select distinct fund, date from raw.constituents),
+        left_on as (
+            select held.symbol, min(snapshots.date) as left_date
+            from held
+            left join snapshots
+                on snapshots.fund = held.fund and snapshots.date > held.last_held
+            group by held.fund, held.symbol
+        )
+        select symbol, if(bool_or(left_date is null), null, max(left_date))
+        from left_on
+        group by symbol
         order by symbol
         """
     ).fetchall()
-    return [symbol for (symbol,) in rows]
+    return dict(rows)
 
 
 def latest_date(con: duckdb.DuckDBPyConnection, table_name: str, keys: list[str]) -> object:

@@ -526,8 +526,8 @@ def test_unknown_files(tmp_path):
 
 def test_unknown_file_messages():
     assert unknown_file_message("prices/FOO.csv") == (
-        "prices/FOO.csv: FOO is not in dbt_models/seeds/instruments.csv nor in the latest"
-        " holdings of a fund (raw.constituents); add it there or remove the file"
+        "prices/FOO.csv: FOO is not in dbt_models/seeds/instruments.csv nor in the holdings"
+        " of a fund (raw.constituents); add it there or remove the file"
     )
     assert "dbt_models/seeds/macro_series.csv" in unknown_file_message("macro/FOO.csv")
     assert "not a .csv file" in unknown_file_message("prices/IWM.xlsx")

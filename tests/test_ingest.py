@@ -360,7 +360,9 @@ def test_fewer_sample_members_leave_the_latest_snapshot(sample_settings):
     )
     assert latest["n"].tolist() == [10, 10]
     assert latest["w"].round(12).tolist() == [1.0, 1.0]
-    assert materialization(result, "raw__prices")["members"] == 20
+    # the 20 that left are still members of the earlier snapshots, priced to the day they left
+    meta = materialization(result, "raw__prices")
+    assert (meta["members"], meta["members_current"]) == (40, 40)
 
 
 def test_files_holdings_and_member_prices(tmp_path):
@@ -489,6 +491,28 @@ def test_an_older_holdings_file_dropped_later_is_loaded(tmp_path):
     assert (meta["rows_inserted"], meta["rows_updated"]) == (3, 0)  # May's 3 stocks; June's as is
     dates = query(settings, "select distinct date from raw.constituents order by 1")["date"]
     assert [str(d.date()) for d in dates] == ["2026-05-29", "2026-06-19"]
+
+
+def test_a_member_that_left_is_priced_from_its_file(tmp_path):
+    gone = SMALL_ROWS[0].replace('"ACME"', '"GONE"').replace("ACME WIDGETS", "GONE AWAY")
+    data = tmp_path / "drop"
+    write(data / "holdings" / "IWM_holdings_0529.csv", holdings_csv("May 29, 2026", rows=[gone]))
+    write(data / "holdings" / "IWM_holdings.csv", holdings_csv("Jun 19, 2026"))
+    for symbol in ("IWM", "ACME", "BLUB", "CRNK", "GONE"):
+        write(data / "prices" / f"{symbol}.csv", "Date,Close\n2026-05-29,10\n2026-06-19,11\n")
+    settings = files_at(data, tmp_path)
+    result = materialize(
+        [by_key("raw/constituents"), by_key("raw/prices")], resources=build_resources(settings)
+    )
+    prices = {
+        c.check_name: c
+        for c in result.get_asset_check_evaluations()
+        if c.asset_key.to_user_string() == "raw/prices"
+    }
+    assert prices["all_members_loaded"].passed
+    assert "GONE" not in prices["all_keys_loaded"].metadata["files_ignored"].value
+    priced = query(settings, "select distinct symbol from raw.prices where symbol = 'GONE'")
+    assert len(priced) == 1
 
 
 def test_a_full_refresh_removes_the_rows_a_wrong_file_left(tmp_path):

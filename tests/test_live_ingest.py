@@ -289,11 +289,11 @@ def test_holdings_and_members_load_politely(tmp_path, server):
     assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.05 - 0.02
 
 
-def preload_holdings(settings: RotationSettings, members: list[str]) -> None:
+def preload_holdings(settings: RotationSettings, members: list[str], day: str = DAYS[-1]) -> None:
     frame = pd.DataFrame(
         {
             "fund": "IWM",
-            "date": pd.Timestamp(DAYS[-1]),
+            "date": pd.Timestamp(day),
             "symbol": members,
             "name": [f"MADE-UP CO {m}" for m in members],
             "sector": "Industrials",
@@ -345,6 +345,24 @@ def test_a_rerun_after_failures_fetches_only_the_missing_members(tmp_path, serve
     assert member_rows(settings) == set(MEMBERS)
     meta = second.asset_materializations_for_node("raw__prices")[0].metadata
     assert (meta["members"].value, meta["members_current"].value) == (10, 8)
+
+
+def test_a_member_that_left_is_priced_once_for_the_days_it_was_held(tmp_path, server):
+    settings = live_settings(tmp_path, server)
+    preload_holdings(settings, ["M01", "M02", "GONE"], day=DAYS[0])
+    preload_holdings(settings, ["M01", "M02"])  # GONE left at the last snapshot
+    server.instruments()
+    for member in ("M01", "M02", "GONE"):
+        server.chart(member)
+    first = materialize(assets("raw/prices"), resources=build_resources(settings))
+    assert first.success and checks(first)["all_members_loaded"].passed
+    assert server.members_asked() == {"M01", "M02", "GONE"}
+    # its prices reach the day it left: current, as are the members still held
+    server.arrivals = []
+    second = materialize(assets("raw/prices"), resources=build_resources(settings))
+    assert server.members_asked() == set()
+    meta = second.asset_materializations_for_node("raw__prices")[0].metadata
+    assert (meta["members"].value, meta["members_current"].value) == (3, 3)
 
 
 CHILD = textwrap.dedent(

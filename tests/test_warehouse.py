@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 import pytest
@@ -236,7 +238,24 @@ def test_a_holdings_snapshot_is_replaced_as_a_whole(con):
     ]
     log = table(con, "raw.load_log").sort_values("started_at")
     assert log["rows_deleted"].tolist() == [0, 0, 0, 1]
-    assert warehouse.latest_members(con) == ["A", "C"]
+
+
+def test_members_that_left_are_needed_until_the_snapshot_without_them(con):
+    for fund, day, weights in [
+        ("IWM", "2026-04-30", {"A": 0.4, "B": 0.3, "D": 0.3}),
+        ("IWM", "2026-05-29", {"A": 0.5, "B": 0.5}),  # D left
+        ("IWM", "2026-06-30", {"A": 0.7, "C": 0.3}),  # B left
+        ("IJR", "2026-04-30", {"D": 0.5, "E": 0.5}),  # D is still held by IJR
+        ("IJR", "2026-06-30", {"D": 1.0}),  # E left IJR in June (no May snapshot)
+    ]:
+        warehouse.upsert(con, "constituents", holdings(day, weights, fund=fund), source="t")
+    assert warehouse.member_needs(con) == {
+        "A": None,
+        "B": date(2026, 6, 30),
+        "C": None,
+        "D": None,
+        "E": date(2026, 6, 30),
+    }
 
 
 def test_latest_date_of_some_keys(con):

@@ -224,7 +224,7 @@ class FilesSource:
         Top-level entries other than the five folders, and entries of those folders that are not
         a ``.csv`` file named after a symbol of the instruments seed (a series of the
         macro_series seed in ``macro/``; in ``prices/`` also one of ``members``, the symbols of
-        the latest holdings; in ``holdings/``, ``<FUND>_holdings*.csv`` of a fund of
+        the holdings snapshots; in ``holdings/``, ``<FUND>_holdings*.csv`` of a fund of
         ``funds()``). Hidden files (``.DS_Store``) and top-level notes (``*.md``, ``*.txt``) are
         not data and are not listed. See ``unknown_file_message``.
         """
@@ -292,8 +292,8 @@ def unknown_file_message(name: str) -> str:
     key = file.removesuffix(".csv")
     if folder == "prices":
         return (
-            f"{name}: {key} is not in dbt_models/seeds/{seed} nor in the latest holdings of a"
-            " fund (raw.constituents); add it there or remove the file"
+            f"{name}: {key} is not in dbt_models/seeds/{seed} nor in the holdings of a fund"
+            " (raw.constituents); add it there or remove the file"
         )
     return f"{name}: {key} is not in dbt_models/seeds/{seed}; add it there or remove the file"
 
