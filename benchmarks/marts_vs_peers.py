@@ -353,7 +353,9 @@ def limit_sql(schema: str = "peers") -> list[str]:
             join instruments as f on coalesce(l.tracks, l.symbol) in (f.symbol, f.tracks)
             where p.pair_id = '{pair}'
         )
-        select c.fund, c.concentration_date, c.weighted_member_count,
+        select c.fund, c.concentration_date, sd.snapshot_date, sizes.snapshot_member_count,
+            sizes.snapshot_member_count - c.weighted_member_count as unweighted_member_count,
+            c.weighted_member_count,
             case when c.weighted_member_count between 1 and {top_n} then cast(1 as double)
                 else c.top_n_weight / nullif(c.total_weight, 0) end as top_10_weight_frac,
             c.largest_weight / nullif(c.total_weight, 0) as largest_weight_frac,
@@ -368,6 +370,12 @@ def limit_sql(schema: str = "peers") -> list[str]:
             r.spread_21d_bps as etf_equal_minus_cap_21d_bps,
             r.spread_63d_bps as etf_equal_minus_cap_63d_bps
         from compounded as c
+        left join snapshot_days as sd
+            on sd.fund = c.fund and sd.trading_date = c.concentration_date
+        left join (
+            select fund, effective_date, count(*) as snapshot_member_count
+            from holdings group by fund, effective_date
+        ) as sizes on sizes.fund = c.fund and sizes.effective_date = sd.effective_date
         left join rotation as r on r.rotation_date = c.concentration_date
             and c.fund in (select fund from etf_pair_funds)""",
     ]
@@ -615,7 +623,8 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             * rows["previous_return_price"]
             / rows["previous_snapshot_return_price"]
         )
-        keep = ["fund", "symbol", "date", "is_member", "is_held_overnight", "drifted_weight"]
+        keep = ["fund", "symbol", "date", "snapshot_date", "effective_date", "is_member"]
+        keep += ["is_held_overnight", "drifted_weight"]
         keep += ["previous_drifted_weight", "ret_1d", "ret_63d", "is_above_ma_50"]
         keep += ["is_above_ma_200", "is_new_high_252d", "is_new_low_252d"]
         parts.append(rows.loc[rows["is_member"] | rows["is_held_overnight"], keep])
@@ -700,6 +709,8 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         {
             "fund": members["fund"].to_numpy(),
             "concentration_date": members["date"].to_numpy(),
+            "snapshot_date": members["snapshot_date"].to_numpy(),
+            "effective_date": members["effective_date"].to_numpy(),
             "weight": weight,
             "squared": weight * weight,
             "in_day": in_day,
@@ -710,6 +721,8 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     )
     groups = work.groupby(["fund", "concentration_date"])
     conc = groups.agg(
+        snapshot_date=("snapshot_date", "first"),
+        effective_date=("effective_date", "first"),
         weighted_member_count=("weight", "count"),
         largest_weight=("weight", "max"),
         return_member_count=("in_day", "sum"),
@@ -728,6 +741,10 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     ranked = ranked[ranked.groupby(["fund", "concentration_date"]).cumcount() < top_n]
     conc["top_n_weight"] = ranked.groupby(["fund", "concentration_date"])["weight"].sum()
     conc = conc.reset_index().sort_values(["fund", "concentration_date"], ignore_index=True)
+    # the members listed by the snapshot in force, priced or not
+    sizes = hold.groupby(["fund", "effective_date"]).size().rename("snapshot_member_count")
+    conc = conc.merge(sizes.reset_index(), on=["fund", "effective_date"], how="left")
+    conc["unweighted_member_count"] = conc["snapshot_member_count"] - conc["weighted_member_count"]
     total = conc["total_weight"].replace(0, np.nan)
     count = conc["weighted_member_count"]
     conc["top_10_weight_frac"] = np.where(
@@ -777,7 +794,7 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     ]
     conc.loc[~conc["fund"].isin(etf_funds), list(etf.columns[1:])] = np.nan
     conc = conc.drop(columns=["total_weight", "total_squared_weight", "largest_weight"])
-    conc = conc.drop(columns=["top_n_weight"])
+    conc = conc.drop(columns=["top_n_weight", "effective_date"])
     return {
         "fct_rotation_daily": rot,
         "fct_breadth_daily": breadth,

@@ -43,6 +43,10 @@ def expected() -> pd.DataFrame:
 
 def test_every_row_matches_pandas(mart, expected):
     assert_matches(mart, expected, KEY, **TOLERANCE)
+    # members without a weight (GAP_MEMBER on days without a price, LATE_MEMBER before its
+    # first) are counted, not silently left out
+    unweighted = mart.groupby("fund")["unweighted_member_count"].max()
+    assert (unweighted > 0).all() and (mart["unweighted_member_count"] >= 0).all()
 
 
 def test_the_measures_are_exercised(mart):

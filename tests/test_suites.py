@@ -487,6 +487,9 @@ def good_fct_concentration_daily() -> pd.DataFrame:
         {
             "fund": ["^GSPC", "^GSPC", "^RUT"],
             "concentration_date": days("2026-06-29", "2026-06-30", "1995-06-30"),
+            "snapshot_date": days("2026-05-29", "2026-05-29", "1995-06-30"),
+            "snapshot_member_count": [504, 504, 1990],
+            "unweighted_member_count": [1, 1, 0],
             "weighted_member_count": [503, 503, 1990],
             "top_10_weight_frac": [0.38, 0.381, 0.031],
             "largest_weight_frac": [0.071, 0.072, 0.006],
@@ -502,7 +505,7 @@ def good_fct_concentration_daily() -> pd.DataFrame:
         }
     )
     frame.insert(
-        9,
+        12,
         "equal_minus_cap_1d_bps",
         (frame["equal_weight_ret_1d"] - frame["cap_weight_ret_1d"]) * 1e4,
     )
@@ -1327,6 +1330,14 @@ BAD = [
         0,
         equal_weight_ret_1d=0.6,
         equal_minus_cap_1d_bps=5948.0,
+    ),
+    bad(
+        "concentration: more weighted members than the snapshot lists",
+        CONCENTRATION,
+        BETWEEN,
+        "unweighted_member_count",
+        0,
+        unweighted_member_count=-1,
     ),
     bad(
         "concentration: duplicate key",

@@ -18,6 +18,24 @@ with totals as (
 
 ),
 
+snapshot_days as (
+
+    select * from {{ ref('int_fund_snapshot_days') }}
+
+),
+
+-- members listed by each snapshot, priced or not
+snapshot_sizes as (
+
+    select
+        fund,
+        effective_date,
+        count(*) as snapshot_member_count
+    from {{ ref('int_fund_holdings') }}
+    group by fund, effective_date
+
+),
+
 rotation as (
 
     select * from {{ ref('fct_rotation_daily') }}
@@ -96,6 +114,12 @@ final as (
         compounded.fund,
         compounded.concentration_date,
 
+        -- the snapshot the weights drift from, and its members without a weight that day
+        snapshot_days.snapshot_date,
+        snapshot_sizes.snapshot_member_count,
+        snapshot_sizes.snapshot_member_count - compounded.weighted_member_count
+            as unweighted_member_count,
+
         -- concentration of the weights at the close
         compounded.weighted_member_count,
         -- all of it with N names or fewer (exactly, whatever the order of the additions)
@@ -132,6 +156,14 @@ final as (
         rotation.spread_63d_bps as etf_equal_minus_cap_63d_bps
 
     from compounded
+    left join snapshot_days
+        on
+            snapshot_days.fund = compounded.fund
+            and snapshot_days.trading_date = compounded.concentration_date
+    left join snapshot_sizes
+        on
+            snapshot_sizes.fund = compounded.fund
+            and snapshot_sizes.effective_date = snapshot_days.effective_date
     left join rotation
         on
             rotation.rotation_date = compounded.concentration_date
