@@ -120,7 +120,8 @@ def _build_views(
             "insert into meta.published values (?, ?, ?, ?, ?)",
             [run_id, version, datetime.now(UTC).replace(tzinfo=None), sources, str(folder)],
         )
-        con.execute("create table meta.tables (table_name varchar primary key, row_count bigint)")
+        # no primary key: DuckDB 1.0 cannot read one written in its format by 2.0
+        con.execute("create table meta.tables (table_name varchar not null, row_count bigint)")
         for table in tables:
             con.execute(f'insert into meta.tables select ?, count(*) from marts."{table}"', [table])
         rows = dict(con.execute("select * from meta.tables order by 1").fetchall())
