@@ -1,10 +1,12 @@
 -- Where does relative P/E sit against 25 years?
--- The latest month of small- vs large-cap forward P/E, the discount, its percentile and z-score
--- against the trailing 25 years (window_months says how much history the window really had),
--- and the range that window spans.
+-- The latest month with both small- and large-cap forward P/E, the discount, its percentile and
+-- z-score against the trailing 25 years (window_months says how many months of that window
+-- have a value), and the range of the discount over the same 25 years. (The mart's last
+-- months may have only one leg's P/E, when one file ends earlier: they have no discount.)
 with latest as (
     select *
     from marts.fct_valuation_monthly
+    where relative_forward_pe is not null
     order by month_start desc
     limit 1
 ),
@@ -15,7 +17,7 @@ window_range as (
         max(v.discount_pct) as highest_discount_pct,
         median(v.discount_pct) as median_discount_pct
     from marts.fct_valuation_monthly as v, latest as l
-    where v.month_start > l.month_start - to_months(l.window_months)
+    where v.month_start > l.month_start - interval 25 year
         and v.month_start <= l.month_start
 )
 

@@ -1,5 +1,6 @@
--- The page an analyst opens first: the latest scorecard of every pair, signal by signal
--- (+1 supports small caps, -1 supports large caps, 0 neutral, null = no data), and the composite.
+-- The page an analyst opens first: the latest scorecard, signal by signal (+1 supports small
+-- caps, -1 supports large caps, 0 neutral, null = no data), and the composite. The scorecard
+-- is of one pair, the dbt var scorecard_pair (rut_spx unless set otherwise).
 select
     pair_id,
     scorecard_date,

@@ -110,6 +110,40 @@ def test_relative_pe_is_the_latest_month(sample_warehouse):
     )
 
 
+def test_relative_pe_is_the_latest_month_with_both_legs_and_its_25_calendar_years(
+    sample_warehouse, tmp_path
+):
+    # the small-cap P/E file ends 2 months before the large-cap one, and 24 months in the
+    # window have no small-cap P/E: the answer is the last month with both, and its range
+    # spans 25 calendar years (not window_months, which counts the months with a value)
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        months = con.sql(
+            "select month_start from marts.fct_valuation_monthly order by month_start desc"
+        ).df()["month_start"]
+        gap = (months.iloc[100], months.iloc[77])  # 24 months, 7 to 9 years before the end
+        con.execute(
+            "update marts.fct_valuation_monthly set small_forward_pe = null,"
+            " relative_forward_pe = null, discount_pct = null"
+            " where month_start > ? or month_start between ? and ?",
+            [months.iloc[2], *gap],
+        )
+    valuation = mart(warehouse, "select * from marts.fct_valuation_monthly")
+    latest = months.iloc[2]
+    window = valuation[
+        (valuation["month_start"] > latest - pd.DateOffset(years=25))
+        & (valuation["month_start"] <= latest)
+    ]["discount_pct"].dropna()
+    assert len(window) == 300 - 24
+    row = run(warehouse, "03_relative_pe_vs_history.sql").iloc[0]
+    assert row["month_start"] == latest
+    assert not pd.isna(row["relative_forward_pe"])
+    assert row["window_lowest_discount_pct"] == pytest.approx(window.min(), abs=0.05)
+    assert row["window_median_discount_pct"] == pytest.approx(window.median(), abs=0.05)
+    assert row["window_highest_discount_pct"] == pytest.approx(window.max(), abs=0.05)
+
+
 def test_flows_are_the_latest_complete_day_beside_that_days_momentum(sample_warehouse, tmp_path):
     # ETF shares ending 30 trading days before prices: the last 21-day figures are empty
     warehouse = tmp_path / "w.duckdb"
