@@ -3,26 +3,41 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dagster_project import reference
 from dagster_project.resources import settings_from_env
 
-TABLES = {
+TABLES = {  # table: its date column (None: it has none)
     "raw.prices": "date",
     "raw.etf_shares": "date",
     "raw.macro_observations": "date",
     "raw.valuations": "date",
+    "raw.constituents": "date",
     "marts.fct_prices_daily": "price_date",
     "marts.fct_rotation_daily": "rotation_date",
     "marts.fct_rotation_episodes": "start_date",
+    "marts.rpt_rotation_episode_summary": None,
     "marts.fct_valuation_monthly": "month_start",
     "marts.fct_etf_flows_daily": "share_date",
     "marts.fct_etf_flows_segment_daily": "flow_date",
     "marts.fct_macro_daily": "trading_date",
     "marts.fct_rate_sensitivity": "rotation_date",
+    "marts.fct_breadth_daily": "breadth_date",
+    "marts.fct_concentration_daily": "concentration_date",
     "marts.rpt_rotation_scorecard": "scorecard_date",
 }
+
+# the members of every holdings snapshot, those without any price, and the snapshots' dates
+MEMBER_COVERAGE = """
+select
+    count(distinct c.symbol) as members,
+    count(distinct c.symbol) filter (where p.symbol is null) as unpriced,
+    min(c.date) as first_snapshot
+from raw.constituents as c
+left join (select distinct symbol from raw.prices) as p on p.symbol = c.symbol
+"""
 
 LATEST_ROTATION = """
 select pair_id, rotation_date as date, small_symbol as small, large_symbol as large,
@@ -49,9 +64,8 @@ limit 1
 def table_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     rows = []
     for table, date_col in TABLES.items():
-        ((count, first, last),) = con.execute(
-            f"select count(*), min({date_col}), max({date_col}) from {table}"
-        ).fetchall()
+        dates = f"min({date_col}), max({date_col})" if date_col else "null, null"
+        ((count, first, last),) = con.execute(f"select count(*), {dates} from {table}").fetchall()
         rows.append({"table": table, "rows": count, "from": first, "to": last})
     return pd.DataFrame(rows)
 
@@ -62,6 +76,37 @@ def stale_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
     return list(reference.stale_instruments(last, reference.symbols()).values())
 
 
+def member_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Fund members without prices, and why the breadth marts are empty when members exist."""
+    ((members, unpriced, first_snapshot),) = con.execute(MEMBER_COVERAGE).fetchall()
+    if not members:
+        return []
+    messages = []
+    if unpriced:
+        messages.append(
+            f"{unpriced} of the {members} members of the funds' holdings have no prices:"
+            " breadth and concentration leave them out (the raw/prices check"
+            " all_members_loaded lists them)"
+        )
+    ((breadth_rows,),) = con.execute("select count(*) from marts.fct_breadth_daily").fetchall()
+    if not breadth_rows:
+        calendar = reference.calendar_symbol()
+        ((calendar_end,),) = con.execute(
+            "select max(date) from raw.prices where symbol = ?", [calendar]
+        ).fetchall()
+        # a snapshot dated on the calendar's next weekday or later waits (int_fund_holdings)
+        waits = calendar_end is None or first_snapshot >= np.busday_offset(calendar_end, 1)
+        why = (
+            f"every holdings snapshot (the first {first_snapshot}) is dated after the trading"
+            f" calendar's last day ({calendar}'s last price, {calendar_end}), and a snapshot"
+            " waits for its close's prices"
+            if waits
+            else "no member has a price while its snapshot is in force"
+        )
+        messages.append(f"the breadth and concentration marts are empty: {why}")
+    return messages
+
+
 def main() -> None:
     settings = settings_from_env()
     with duckdb.connect(settings.warehouse_path, read_only=True) as con:
@@ -70,7 +115,7 @@ def main() -> None:
         if "sample" in sources:
             print("NOTE: the sample source is SYNTHETIC data, not market history.")
         print("\n" + table_counts(con).to_string(index=False))
-        for message in stale_warnings(con):
+        for message in stale_warnings(con) + member_warnings(con):
             print(f"WARNING: {message}")
         print("\nLatest rotation figures (spreads: small minus large, in basis points)")
         print(con.sql(LATEST_ROTATION).df().to_string(index=False))

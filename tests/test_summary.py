@@ -40,3 +40,47 @@ def test_a_stale_calendar_index_is_a_warning_naming_what_it_stops(
         " nothing newer; ^GSPC's days are the marts' trading calendar, so the macro, flows,"
         " breadth, concentration and scorecard marts and every pair with ^GSPC end 2026-05-29"
     ]
+
+
+def test_every_table_is_counted_and_members_without_prices_are_a_warning(
+    sample_warehouse, tmp_path, printed
+):
+    counted = {line.split()[0]: line.split()[1] for line in printed(sample_warehouse).splitlines()
+               if line.strip().startswith(("raw.", "marts."))}  # fmt: skip
+    for table in [
+        "raw.constituents",
+        "marts.fct_breadth_daily",
+        "marts.fct_concentration_daily",
+        "marts.rpt_rotation_episode_summary",
+    ]:
+        assert int(counted[table]) > 0, table
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        members = con.sql("select distinct symbol from raw.constituents order by 1").df()
+        con.execute("delete from raw.prices where symbol in ('L0003', 'S0010', 'S0011')")
+    warnings = [line for line in printed(warehouse).splitlines() if line.startswith("WARNING")]
+    assert warnings == [
+        f"WARNING: 3 of the {len(members)} members of the funds' holdings have no prices:"
+        " breadth and concentration leave them out (the raw/prices check all_members_loaded"
+        " lists them)"
+    ]
+
+
+def test_empty_breadth_marts_say_why(sample_warehouse, tmp_path, printed):
+    # the only snapshot is dated after the calendar's last day (Tuesday 2026-06-30): it waits
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from raw.constituents where date < '2026-06-30'")
+        con.execute("update raw.constituents set date = '2026-07-01'")
+        con.execute("delete from marts.fct_breadth_daily")
+    out = printed(warehouse)
+    assert (
+        "WARNING: the breadth and concentration marts are empty: every holdings snapshot (the"
+        " first 2026-07-01) is dated after the trading calendar's last day (^GSPC's last price,"
+        " 2026-06-30), and a snapshot waits for its close's prices"
+    ) in out
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update raw.constituents set date = '2026-06-30'")
+    assert "no member has a price while its snapshot is in force" in printed(warehouse)
