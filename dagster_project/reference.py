@@ -49,6 +49,14 @@ def calendar_symbol() -> str | None:
     return found.iloc[0] if len(found) else None
 
 
+def valuation_legs() -> list[str]:
+    """The indexes whose P/Es the valuation marts read: the small- and large-cap index
+    (int_valuations_monthly); an ETF's P/E is loaded but not read."""
+    frame = instruments()
+    legs = (frame["kind"] == "index") & frame["segment"].isin(["small", "large"])
+    return frame.loc[legs, "symbol"].tolist()
+
+
 def holdings_funds() -> list[str]:
     """ETFs whose holdings the files and live sources read: the iShares funds of the seed."""
     frame = instruments()

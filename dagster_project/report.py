@@ -46,6 +46,7 @@ from dagster_project.resources import (
     RotationSettings,
     settings_from_env,
 )
+from dagster_project.summary import stale_warnings
 
 matplotlib.use("Agg")  # files only, never a display (charts use Figure, not pyplot)
 
@@ -109,6 +110,7 @@ class ReportData:
     macro: pd.DataFrame  # fct_macro_daily
     scorecard: pd.DataFrame  # rpt_rotation_scorecard, latest row first
     pairs_latest: pd.DataFrame = field(default_factory=pd.DataFrame)  # every pair's latest row
+    stale: list[str] = field(default_factory=list)  # instruments whose prices end early
 
     @property
     def synthetic(self) -> bool:
@@ -173,6 +175,7 @@ def load(con: duckdb.DuckDBPyConnection, pair_id: str | None = None) -> ReportDa
             " qualify row_number() over (partition by r.pair_id order by r.rotation_date desc) = 1"
             " order by r.pair_id"
         ),
+        stale=stale_warnings(con),
     )
 
 
@@ -336,6 +339,23 @@ def relative_strength_chart(rotation: pd.DataFrame, pair_label: str, years: int 
 
 
 @styled
+def _missing_pe(valuation: pd.DataFrame) -> str:
+    """Why there is no relative P/E: which index has no P/E (only the indexes' are read)."""
+    legs = [("small", "small-cap"), ("large", "large-cap")]
+    missing = []
+    for leg, label in legs:
+        symbols = valuation.get(f"{leg}_symbol", pd.Series(dtype=str)).dropna()
+        known = [c for c in (f"{leg}_forward_pe", f"{leg}_trailing_pe") if _has(valuation, c)]
+        if not known:
+            missing.append(f"{label} index{f' {symbols.iloc[0]}' if len(symbols) else ''}")
+    if not missing:  # both legs have P/Es, never in the same month
+        return "the small- and large-cap indexes' P/Es never cover the same month"
+    return (
+        f"no P/E loaded for the {' nor the '.join(missing)}"
+        " (the indexes' P/Es are read, not their ETFs')"
+    )
+
+
 def ytd_by_year_chart(rotation: pd.DataFrame, pair_label: str) -> Figure:
     """The YTD spread at each year's last trading day, every year; the current year to date."""
     title = f"Year-to-date spread by year: {pair_label}"
@@ -362,7 +382,7 @@ def ytd_by_year_chart(rotation: pd.DataFrame, pair_label: str) -> Figure:
     _thousands(ax)
     right = ax.secondary_yaxis("right", functions=(lambda v: v / 100, lambda v: v * 100))
     right.set_ylabel("percentage points")
-    ax.legend(
+    fig.legend(
         handles=[
             Patch(color=SMALL, label="small caps led"),
             Patch(color=LARGE, label="large caps led"),
@@ -379,7 +399,7 @@ def ytd_by_year_chart(rotation: pd.DataFrame, pair_label: str) -> Figure:
             if partial
             else []
         ),
-        loc="upper left",
+        loc="outside lower center",
         ncols=3,
     )
     return fig.get_figure(root=True)
@@ -530,7 +550,7 @@ def relative_pe_chart(
         (c for c in ("relative_forward_pe", "relative_trailing_pe") if _has(valuation, c)), None
     )
     if metric is None:
-        return no_data(title, "no valuations (P/E) loaded for the small- and large-cap indices")
+        return no_data(title, _missing_pe(valuation))
     rows = _numeric(valuation, "relative_forward_pe", "relative_trailing_pe")
     rows = rows.dropna(subset=[metric]).sort_values("month_start")
     kind = "forward" if metric == "relative_forward_pe" else "trailing"
@@ -679,7 +699,21 @@ def macro_chart(macro: pd.DataFrame, sahm_trigger: float = VARS["sahm_trigger_pp
         linewidth=0,
         label="Fed target range (a single target before Dec 2008)",
     )
-    fed.step(x, rows["fed_target_upper_pct"], where="post", color=SMALL, linewidth=0.8)
+    # a range whose lower bound's series (DFEDTARL) is not loaded has no band: say so
+    upper_only = rows["fed_target_upper_pct"].notna() & rows["fed_target_lower_pct"].isna()
+    fed.step(
+        x,
+        rows["fed_target_upper_pct"],
+        where="post",
+        color=SMALL,
+        linewidth=0.8 if not upper_only.any() else 1.4,
+        label=(
+            f"upper bound only from {x[upper_only].min():%b %Y} (the lower bound's series,"
+            " DFEDTARL, is not loaded)"
+            if upper_only.any()
+            else None
+        ),
+    )
     fed.step(x, rows["fed_target_lower_pct"], where="post", color=SMALL, linewidth=0.8)
     fed.plot(
         x, rows["dff_pct"], color=INK, linewidth=0.6, alpha=0.7, label="effective fed funds rate"
@@ -806,8 +840,10 @@ def charts(data: ReportData) -> list[Chart]:
         (
             "macro",
             "Fed range, unemployment, Sahm indicator and 2s10s",
-            "Each series as it was known on each trading day (publication lags respected). The "
-            "Sahm indicator is the 3-month average unemployment rate minus its minimum of the "
+            "Each series as it was known on each trading day, each value from its series' usual "
+            "publication lag on (a release delayed past it, as in the 2013 and 2025 shutdowns, "
+            "counts from that lag all the same). The Sahm indicator is the 3-month average "
+            "unemployment rate minus its minimum of the "
             f"prior 12 months; it triggers at {VARS['sahm_trigger_pp']:.2f} pp (shaded red).",
             lambda: macro_chart(data.macro),
         ),
@@ -977,6 +1013,8 @@ def episode_table(summary: pd.DataFrame) -> str:
     """Hit rates and median forward spreads of the pair's episodes, per side and horizon."""
     if summary.empty:
         return '<p class="nodata">No data: no episodes for this pair.</p>'
+    longest = summary[summary["horizon_days"] == summary["horizon_days"].max()]
+    widest = longest.loc[longest["completed_episode_count"].idxmax()]
     rows = []
     for _, r in summary.iterrows():
         rows.append(
@@ -993,7 +1031,8 @@ def episode_table(summary: pd.DataFrame) -> str:
         "<th>median forward spread (small minus large)</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         '<p class="note">Episodes may start 21 trading days apart, so the forward windows of the'
-        " longer horizons overlap: a 252-day hit rate over 40 episodes rests on far fewer"
+        f" longer horizons overlap: a {int(widest['horizon_days'])}-day hit rate over"
+        f" {int(widest['completed_episode_count'])} episodes rests on far fewer"
         " independent stretches of history. The forward spread is small minus large for both"
         " sides: after a large-cap episode, a negative one means the large caps kept leading.</p>"
     )
@@ -1090,6 +1129,9 @@ h2 { margin: 2rem 0 .4rem; font-size: 1.2rem; border-bottom: 1px solid #ddd;
 .meta { color: #555; margin: 0 0 1rem; }
 .synthetic { background: #fdecea; border: 2px solid #cb2f2f; color: #7a1010; padding: .8rem 1rem;
              border-radius: 4px; margin: 1rem 0; font-size: 1.05rem; }
+.stale { background: #fff6e0; border: 2px solid #d99a00; padding: .6rem 1rem;
+         border-radius: 4px; margin: 1rem 0; }
+.stale ul { margin: .3rem 0 0; }
 .headline { font-size: 1.08rem; background: #f4f7fb; padding: .8rem 1rem; border-radius: 4px; }
 figure { margin: 1rem 0 1.5rem; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
@@ -1158,12 +1200,23 @@ def page(data: ReportData, rendered: list[Chart], generated: datetime | None = N
         f'<p class="meta">As of <b id="as-of">{as_of_text}</b> &middot; pair '
         f"<code>{html.escape(data.pair_id)}</code> ({html.escape(data.pair_description)}) "
         f"&middot; source {html.escape(sources)}</p></header>"
-        f"{banner}{headline(data)}{body}"
+        f"{banner}{_stale_notice(data.stale)}{headline(data)}{body}"
         f"<footer>Generated {generated:%Y-%m-%d %H:%M} by the Dagster asset "
         "<code>report/rotation_report</code> from the warehouse's marts. Spreads are small-cap "
         "minus large-cap returns in basis points (1 bp = 0.01 percentage point); every formula "
         "is documented in <code>dbt_models/models/marts/*.yml</code>. This page loads nothing "
         "from the network.</footer></body></html>"
+    )
+
+
+def _stale_notice(messages: list[str]) -> str:
+    """The raw/prices check instruments_current's warnings: what ends the figures early."""
+    if not messages:
+        return ""
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+    return (
+        '<div class="stale" id="stale-instruments" role="alert"><b>Prices end early.</b> '
+        f"The figures below stop where these instruments' prices stop:<ul>{items}</ul></div>"
     )
 
 

@@ -715,3 +715,21 @@ def test_a_metric_column_no_mart_can_read_is_warned_of(tmp_path, caplog):
         frame = _all(_source(tmp_path), "valuations", "^RUT")
     assert sorted(frame["metric"]) == ["forward_p/e", "trailing_pe"]
     assert "metric column(s) 'forward_p/e', loaded under those names" in caplog.text
+
+
+def test_an_etfs_pe_is_loaded_with_a_warning_that_no_mart_reads_it(tmp_path, caplog):
+    _drop(tmp_path, "valuations/IWM.csv", ["date,trailing_pe", "2022-08-31,11.74"])
+    _drop(tmp_path, "valuations/^RUT.csv", ["date,trailing_pe", "2022-08-31,19.5"])
+    with caplog.at_level(logging.WARNING):
+        assert len(_all(_source(tmp_path), "valuations", "IWM")) == 1
+    assert (
+        "IWM: " in caplog.text
+        and "IWM.csv is loaded into raw.valuations, but the valuation"
+        " marts read the P/Es of the small- and large-cap indexes only (^GSPC, ^RUT), not an"
+        " ETF's"
+        in caplog.text
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        _all(_source(tmp_path), "valuations", "^RUT")
+    assert "not an ETF's" not in caplog.text

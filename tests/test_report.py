@@ -205,6 +205,66 @@ def test_a_chart_without_its_data_is_a_no_data_panel(data):
     assert not getattr(fig, "no_data", False)
 
 
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+
+
+def test_without_one_index_pe_the_panel_names_that_index(data):
+    # the large-cap index's P/E only (an ETF's would not be read): the small-cap one is named
+    no_small = data.valuation.assign(
+        small_forward_pe=None, small_trailing_pe=None, relative_forward_pe=None,
+        relative_trailing_pe=None,
+    )  # fmt: skip
+    text = _texts(report.relative_pe_chart(no_small))
+    assert "no P/E loaded for the small-cap index ^RUT (the indexes' P/Es are read" in text
+    assert "large-cap" not in text
+
+
+def test_a_fed_range_without_its_lower_bound_is_labelled_upper_bound_only(data):
+    macro = data.macro.copy()
+    range_days = macro["trading_date"] >= "2008-12-16"
+    macro.loc[range_days, "fed_target_lower_pct"] = np.nan  # DFEDTARL not loaded
+    fed = report.macro_chart(macro).axes[0]
+    labels = [text.get_text() for text in fed.get_legend().get_texts()]
+    assert "upper bound only from Dec 2008 (the lower bound's series, DFEDTARL, is not loaded)" in (
+        labels
+    )
+    complete = report.macro_chart(data.macro).axes[0]
+    assert not any("upper bound only" in t.get_text() for t in complete.get_legend().get_texts())
+
+
+def test_the_ytd_legend_is_below_the_bars_not_over_them(data):
+    fig = report.ytd_by_year_chart(data.rotation, "a vs b")
+    (ax,) = fig.axes
+    assert ax.get_legend() is None
+    assert [len(legend.get_texts()) for legend in fig.subfigs[0].legends] == [3]
+
+
+def test_the_episode_note_counts_this_pairs_episodes(data):
+    summary = data.episode_summary
+    longest = summary[summary["horizon_days"] == summary["horizon_days"].max()]
+    count = int(longest["completed_episode_count"].max())
+    note = report.episode_table(summary)
+    assert f"a {int(longest['horizon_days'].iloc[0])}-day hit rate over {count} episodes" in note
+
+
+def test_a_stale_instrument_is_a_warning_at_the_top_of_the_page(sample_warehouse, tmp_path):
+    # ^GSPC's prices end a month early: every figure stops there, which the page must say
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from raw.prices where symbol = '^GSPC' and date > '2026-05-29'")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        stale = report.load(con)
+    assert len(stale.stale) == 1 and stale.stale[0].startswith("^GSPC: last price 2026-05-29")
+    page = report.page(stale, [])
+    notice = re.search(r'<div class="stale" id="stale-instruments".*?</div>', page, re.S)
+    assert notice and html.escape(stale.stale[0]) in notice.group(0)
+    assert page.index("stale-instruments") < page.index('class="headline"')
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        assert report.load(con).stale == []
+
+
 def test_a_gap_in_the_flows_breaks_the_lines_instead_of_joining_them(data):
     columns = ["small_flow_21d_usd", "large_flow_21d_usd", "small_minus_large_flow_21d_pp"]
     flows = data.flows.copy()
@@ -251,6 +311,17 @@ def test_the_asset_writes_the_report_beside_the_warehouse(sample_warehouse, tmp_
     assert metadata["synthetic"].value is True
     assert metadata["render_seconds"].value < 20  # a few seconds on a laptop
     assert report.rotation_report.group_names_by_key[event.asset_key] == "report"
+
+
+def test_the_readme_images_are_what_the_sample_draws(data):
+    # the README shows docs/report/*.png: a chart changed without them shows what it no longer
+    # draws (the flows chart once showed the USD difference the scorecard had stopped reading)
+    docs = report.PROJECT_ROOT / "docs" / "report"
+    for chart in report.charts(data):
+        assert chart.png == (docs / f"{chart.name}.png").read_bytes(), (
+            f"docs/report/{chart.name}.png is not what the sample draws: regenerate the README"
+            " images (python -m dagster_project.report --out docs/report --png-only)"
+        )
 
 
 def test_the_readme_images_come_from_the_sample_source_only(sample_warehouse, data, monkeypatch):

@@ -167,6 +167,14 @@ class FilesSource:
                 path,
                 ", ".join(repr(m) for m in odd),
             )
+        if symbol not in reference.valuation_legs():
+            log.warning(
+                "%s: %s is loaded into raw.valuations, but the valuation marts read the P/Es of"
+                " the small- and large-cap indexes only (%s), not an ETF's",
+                symbol,
+                path,
+                ", ".join(reference.valuation_legs()),
+            )
         frame["date"] = _dates(frame, "date", symbol, path)
         long = frame.melt(
             id_vars=["date", LINE], value_vars=metrics, var_name="metric", value_name="value"
