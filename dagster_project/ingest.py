@@ -32,7 +32,7 @@ so do the macro, flows, breadth, concentration and scorecard marts.
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 import numpy as np
@@ -53,6 +53,7 @@ from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection
 
 from dagster_project import reference, warehouse
+from dagster_project.reference import STALE_AFTER
 from dagster_project.resources import RotationSettings
 from dagster_project.sources import FetchError, NotProvided, Source
 from dagster_project.sources.files import FilesSource, unknown_file_message
@@ -451,6 +452,20 @@ def _upsert(
     return result, frame
 
 
+def _is_current(
+    last: date | None, due: date | None, left: date | None, received: datetime | None
+) -> bool:
+    """Whether a member's stored prices are all the source will give for the days it is needed:
+    they reach ``due`` (the instruments' latest date; a member that left: the day it ``left``),
+    or, for a member that left, the source was last asked a week or more after its last price
+    and had nothing newer (delisted or merged before it left: its history ended)."""
+    if last is None or due is None:
+        return False
+    if last >= due:
+        return True
+    return left is not None and received is not None and received.date() - last >= STALE_AFTER
+
+
 def _load_members(
     context: AssetExecutionContext,
     duckdb: DuckDBResource,
@@ -467,10 +482,13 @@ def _load_members(
         needs = {s: until for s, until in warehouse.member_needs(con).items() if s not in known}
         symbols = list(needs)
         latest = warehouse.latest_date(con, table, instruments) if symbols else None
-    # current: loaded to the instruments' latest date, or (a member that left) to the day it left
-    due = {s: needs[s] or latest for s in symbols}
+        received = warehouse.last_received(con, table, [s for s in symbols if needs[s]])
     skip = getattr(source, "skip_current", True) and not full_refresh
-    current = [s for s in symbols if skip and due[s] and last_loaded.get(s, date.min) >= due[s]]
+    current = [
+        s
+        for s in symbols
+        if skip and _is_current(last_loaded.get(s), needs[s] or latest, needs[s], received.get(s))
+    ]
     skipped = set(current)
     todo = [s for s in symbols if s not in skipped]
     members = Members(symbols, current, Fetched())

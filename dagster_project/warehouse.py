@@ -288,6 +288,24 @@ def member_needs(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     return dict(rows)
 
 
+def last_received(
+    con: duckdb.DuckDBPyConnection, table_name: str, keys: list[str]
+) -> dict[str, datetime]:
+    """When each of ``keys`` was last received by a load of ``raw.<table_name>`` (the start of
+    the latest load whose ``raw.load_log.keys`` has it; keys never received are left out)."""
+    ensure_schema(con)
+    rows = con.execute(
+        """
+        select key, max(started_at)
+        from (select unnest(keys) as key, started_at from raw.load_log where table_name = ?)
+        where key in (select unnest(?))
+        group by key
+        """,
+        [RAW_TABLES[table_name].qualified, keys],
+    ).fetchall()
+    return dict(rows)
+
+
 def latest_date(con: duckdb.DuckDBPyConnection, table_name: str, keys: list[str]) -> object:
     """The latest date loaded for any of ``keys`` in ``raw.<table_name>`` (None if none)."""
     ensure_schema(con)

@@ -1,6 +1,6 @@
 """Ingest: incremental windows per key, and the files source end to end through the assets."""
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -542,3 +542,22 @@ def test_a_full_refresh_removes_the_rows_a_wrong_file_left(tmp_path):
 def test_a_bad_setting_is_named(variables, message):
     with pytest.raises(ValueError, match=message):
         settings_from_env(variables).client()
+
+
+def test_when_a_members_prices_are_current():
+    from dagster_project.ingest import _is_current
+
+    jan = [date(2026, 1, d) for d in range(1, 32)]
+    asked = datetime(2026, 1, 20, 23, 0)
+    # held today: current once its prices reach the instruments' latest date
+    assert _is_current(jan[19], jan[19], None, asked)
+    assert not _is_current(jan[18], jan[19], None, asked)
+    # left on the 15th: current once its prices reach that day
+    assert _is_current(jan[14], jan[14], jan[14], asked)
+    # ... or once the source, asked a week or more after its last price, had nothing newer
+    assert _is_current(jan[12], jan[14], jan[14], asked)  # asked 7 days after the 13th
+    assert not _is_current(jan[13], jan[14], jan[14], asked)  # 6 days: maybe only late
+    assert not _is_current(jan[12], jan[14], jan[14], None)  # never received
+    # a member still held is not "ended" by a stale price: it may be halted, and is asked again
+    assert not _is_current(jan[12], jan[19], None, asked)
+    assert not _is_current(None, jan[19], None, asked)

@@ -365,6 +365,38 @@ def test_a_member_that_left_is_priced_once_for_the_days_it_was_held(tmp_path, se
     assert (meta["members"].value, meta["members_current"].value) == (3, 3)
 
 
+def test_a_member_delisted_before_it_left_is_fetched_until_its_history_ended(tmp_path, server):
+    # DELI's prices end on its first day (delisted), two days before the snapshot it is not in
+    settings = live_settings(tmp_path, server)
+    preload_holdings(settings, ["M01", "DELI"], day=DAYS[0])
+    preload_holdings(settings, ["M01"])
+    server.instruments()
+    server.chart("M01")
+    one_day = chart([10.0, None, None])  # Yahoo's nulls: no close on the later days
+    answers = iter([Response(one_day, content_type="application/json")])
+    # after the first answer, Yahoo has dropped the dead ticker
+    server.httpserver.expect_request("/v8/finance/chart/DELI").respond_with_handler(
+        server.handle(
+            lambda: next(answers, Response(UNKNOWN, status=404, content_type="application/json"))
+        )
+    )
+    first = materialize(assets("raw/prices"), resources=build_resources(settings))
+    assert checks(first)["all_members_loaded"].passed
+    assert server.members_asked() == {"M01", "DELI"}
+    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+        assert con.sql("select max(date) from raw.prices where symbol = 'DELI'").fetchall() == [
+            (date(2026, 1, 5),)
+        ]
+    # asked months after its last price, the source had nothing newer: its history ended, and
+    # it is not asked again (nor failed for the 404 it would now get)
+    server.arrivals = []
+    second = materialize(assets("raw/prices"), resources=build_resources(settings))
+    assert server.members_asked() == set()
+    assert checks(second)["all_members_loaded"].passed
+    meta = second.asset_materializations_for_node("raw__prices")[0].metadata
+    assert (meta["members"].value, meta["members_current"].value) == (2, 2)
+
+
 CHILD = textwrap.dedent(
     """
     import sys
