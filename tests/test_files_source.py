@@ -108,6 +108,31 @@ def test_a_missing_adj_close_gets_the_adjustment_of_the_row_before(tmp_path, cap
     assert "line 2" in caplog.text and "IWM.csv" in caplog.text
 
 
+def test_yahoos_null_is_missing_and_a_bad_cell_elsewhere_does_not_stop_the_fill(tmp_path, caplog):
+    # Yahoo's downloads write null; a text cell on another line is quarantined when loaded
+    _drop(
+        tmp_path,
+        "prices/IWM.csv",
+        [
+            "Date,Close,Adj Close",
+            "2025-02-19,100.00,99.00",
+            "2025-02-20,110.00,null",
+            "2025-02-21,null,null",
+            "2025-02-24,120.00,118.80",
+            "2025-02-25,1;21,1;20",
+            "2025-02-26,130.00,",
+        ],
+    )
+    with caplog.at_level(logging.WARNING):
+        frame = _all(_source(tmp_path), "prices", "IWM")
+    adjusted = frame.set_index(frame["date"].dt.strftime("%Y-%m-%d"))["adj_close"]
+    assert float(adjusted["2025-02-20"]) == pytest.approx(110 * 0.99)
+    assert pd.isna(adjusted["2025-02-21"]) and pd.isna(frame["close"].iloc[2])  # close missing
+    assert adjusted["2025-02-25"] == "1;20"  # as written: quarantined when loaded
+    assert float(adjusted["2025-02-26"]) == pytest.approx(130 * 0.99)
+    assert "2 row(s) with a Close and no Adj Close" in caplog.text and "line 3" in caplog.text
+
+
 def test_a_missing_adj_close_before_the_first_adjusted_one_gets_the_next(tmp_path):
     _drop(
         tmp_path,

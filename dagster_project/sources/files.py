@@ -63,32 +63,36 @@ class FilesSource:
             )
 
     def prices(self, symbol: str, start: date, end: date) -> pd.DataFrame:
-        """Yahoo's download columns; only Date and Close are required.
+        """Yahoo's download columns; only Date and Close are required; an empty cell or Yahoo's
+        ``null`` is missing.
 
         An Adj Close missing on some rows of a file that has it elsewhere is filled as Yahoo's
-        (``base.fill_adjustment``), with a warning naming the first line.
+        (``base.fill_adjustment``), with a warning naming the first line; a cell that is not a
+        number elsewhere in the file (quarantined when loaded) does not stop it.
         """
         path = self._path("prices", symbol)
         frame = _read(path, symbol)
         _require(frame, ["date", "close"], symbol, path)
         out = pd.DataFrame({"symbol": symbol, "date": _dates(frame, "date", symbol, path)})
         for column in PRICE_COLUMNS:
-            out[column] = _values(frame[column]) if column in frame else float("nan")
+            out[column] = (
+                _values(frame[column], missing=("", "null")) if column in frame else float("nan")
+            )
         out[LINE] = frame[LINE]
         out = out.sort_values("date", kind="stable")
-        if out["adj_close"].dtype == "float64" and out["close"].dtype == "float64":
-            gaps = out["adj_close"].isna() & out["close"].notna()
-            out["adj_close"] = fill_adjustment(out)
-            filled = gaps & out["adj_close"].notna()
-            if filled.any():
-                log.warning(
-                    "%s: %s has %d row(s) with a Close and no Adj Close amid adjusted ones"
-                    " (first at line %d): each given the adjustment of the row before it",
-                    symbol,
-                    path,
-                    int(filled.sum()),
-                    out.loc[filled, LINE].min(),
-                )
+        numbers = out[["close", "adj_close"]].apply(pd.to_numeric, errors="coerce")
+        adjusted = fill_adjustment(numbers)
+        filled = out["adj_close"].isna() & numbers["close"].notna() & adjusted.notna()
+        if filled.any():
+            out["adj_close"] = out["adj_close"].where(~filled, adjusted)
+            log.warning(
+                "%s: %s has %d row(s) with a Close and no Adj Close amid adjusted ones"
+                " (first at line %d): each given the adjustment of the row before it",
+                symbol,
+                path,
+                int(filled.sum()),
+                out.loc[filled, LINE].min(),
+            )
         return _finish(out, ["date"], symbol, path, start, end)
 
     def macro(self, series_id: str, start: date, end: date) -> pd.DataFrame:
