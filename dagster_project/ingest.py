@@ -385,8 +385,9 @@ class Members:
         problems = []
         if failed:
             problems.append(
-                f"{len(failed)} of {n} members failed: {_listed(failed)}; re-run to fetch only"
-                " the missing ones"
+                f"{len(failed)} of {n} members failed: {_listed(failed)} (each error under"
+                " 'failed'; a re-run, after a passing outage or once a file is fixed, fetches"
+                " only these)"
             )
         if missing:
             problems.append(

@@ -692,7 +692,10 @@ def _cut(text: str, marker: str) -> str:
         (_cut(holdings_csv(), "BLUEBIRD"), "truncated"),
         (holdings_csv().replace("Market Weight,", "Weight,"), "no 'Market Weight' or"),
         (holdings_csv().replace("Asset Class,", "Class,"), "no Asset Class column"),
-        (holdings_csv().replace('"10,000.00"', '"ten"'), "Quantity 'ten' is not a number"),
+        (
+            holdings_csv().replace('"10,000.00"', '"ten"'),
+            "Quantity 'ten' of ACME is not a number",
+        ),
         (holdings_csv(rows=SMALL_ROWS[1:2]), "no equity holdings"),
     ],
     ids=[
@@ -758,3 +761,12 @@ def test_an_etfs_pe_is_loaded_with_a_warning_that_no_mart_reads_it(tmp_path, cap
     with caplog.at_level(logging.WARNING):
         _all(_source(tmp_path), "valuations", "^RUT")
     assert "not an ETF's" not in caplog.text
+
+
+def test_a_holdings_file_dated_after_today_is_left_out_with_a_warning(tmp_path, caplog):
+    _holdings(tmp_path, "IJR_holdings.csv", holdings_csv("Jun 19, 2026"))
+    later = _holdings(tmp_path, "IJR_holdings (1).csv", holdings_csv("Jun 19, 2126"))
+    with caplog.at_level(logging.WARNING):
+        frame = _source(tmp_path).constituents("IJR", date(2026, 1, 1), date.today())
+    assert frame["date"].dt.strftime("%Y-%m-%d").unique().tolist() == ["2026-06-19"]
+    assert f"IJR: {later} is dated 2126-06-19, after today: left out" in caplog.text

@@ -328,7 +328,7 @@ def test_a_rerun_after_failures_fetches_only_the_missing_members(tmp_path, serve
     assert first_checks["all_keys_loaded"].passed
     members_check = first_checks["all_members_loaded"]
     assert not members_check.passed and members_check.severity.value == "WARN"
-    assert members_check.description.startswith("2 of 10 members failed: M04, M07; re-run")
+    assert members_check.description.startswith("2 of 10 members failed: M04, M07 (each error")
     assert "/v8/finance/chart/M04" in members_check.metadata["failed"].value
     assert member_rows(settings) == set(MEMBERS) - {"M04", "M07"}
     with duckdb.connect(settings.warehouse_path, read_only=True) as con:

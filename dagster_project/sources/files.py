@@ -227,6 +227,9 @@ class FilesSource:
             by_date.setdefault(day, (path, frame))
         frame = pd.concat([f for _, f in by_date.values()], ignore_index=True)
         if end is not None:
+            for day, (path, _) in sorted(by_date.items()):
+                if day > pd.Timestamp(end) and end >= date.today():  # a typo, not a window
+                    log.warning("%s: %s is dated %s, after today: left out", fund, path, day.date())
             frame = frame[frame["date"] <= pd.Timestamp(end)]
         return frame.sort_values(["date", "symbol"], kind="stable").reset_index(drop=True)
 

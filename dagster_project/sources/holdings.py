@@ -129,7 +129,9 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
             where,
             f"the holdings table has no {', '.join(missing)} column: the format changed",
         )
-    market_value = parse_numbers(fund, where, table["Market Value"], "Market Value")
+    market_value = parse_numbers(
+        fund, where, table["Market Value"], "Market Value", names=table["Ticker"]
+    )
     total = market_value[~table.duplicated()].sum()  # a line repeated cell for cell: once
 
     def text(column: str) -> pd.Series:
@@ -156,7 +158,9 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
     rows = table[keep]
     # the published percent has 2 decimals (0.81 stands for 0.805-0.815, a third off for the
     # smallest holdings): the market value's share is the same weight to full precision
-    published = (parse_numbers(fund, where, rows[weight_column], weight_column) / 100.0).round(10)
+    published = (
+        parse_numbers(fund, where, rows[weight_column], weight_column, names=rows["Ticker"]) / 100.0
+    ).round(10)
     share = market_value[keep] / total if total > 0 else pd.Series(float("nan"), rows.index)
     weight = share.fillna(published)
     frame = pd.DataFrame(
@@ -167,7 +171,9 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
             "name": text("Name")[keep].replace({"-": None, "": None}),
             "sector": text("Sector")[keep].replace({"-": None, "": None}),
             "weight": weight,
-            "shares": parse_numbers(fund, where, rows["Quantity"], "Quantity"),
+            "shares": parse_numbers(
+                fund, where, rows["Quantity"], "Quantity", names=rows["Ticker"]
+            ),
         },
         columns=COLUMNS,
     )

@@ -418,15 +418,26 @@ def parse_dates(key: str, where: str, values: pd.Series, fmt: str | None = None)
 
 
 def parse_numbers(
-    key: str, where: str, values: pd.Series, column: str, nulls: Iterable[str] = ("", "-")
+    key: str,
+    where: str,
+    values: pd.Series,
+    column: str,
+    nulls: Iterable[str] = ("", "-"),
+    names: pd.Series | None = None,
 ) -> pd.Series:
-    """Text numbers (``"1,234.50"``) as floats, ``nulls`` as NaN; anything else raises."""
+    """Text numbers (``"1,234.50"``) as floats, ``nulls`` as NaN; anything else raises, naming
+    the value's row: its name in ``names`` (a holding's ticker), else its row of the table."""
     text = values.astype("string").str.strip().str.replace(",", "", regex=False)
     text = text.mask(text.isin(tuple(nulls)))
     numbers = pd.to_numeric(text, errors="coerce").astype(float)
     bad = numbers.isna() & text.notna()
     if bad.any():
+        row = bad.to_numpy().argmax()
+        named = f"of {names.iloc[row]}" if names is not None else f"in row {row + 1} of the table"
         raise FetchError(
-            key, where, f"{column} {values[bad].iloc[0]!r} is not a number: the format changed"
+            key,
+            where,
+            f"{column} {values.iloc[row]!r} {named} is not a number (an edited file, or the"
+            " format changed)",
         )
     return numbers

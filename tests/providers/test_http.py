@@ -164,5 +164,13 @@ def test_csv_table_rejects_a_row_cut_mid_line():
 def test_parse_numbers_thousands_dashes_and_garbage():
     values = parse_numbers("KEY", "url", pd.Series(["1,234.50", "-", "", "-7.25"]), "x")
     assert values.tolist()[0] == 1234.5 and values.isna().tolist() == [False, True, True, False]
-    with pytest.raises(FetchError, match="'n/a' is not a number"):
-        parse_numbers("KEY", "url", pd.Series(["n/a"]), "x")
+    with pytest.raises(FetchError, match="x 'n/a' in row 2 of the table is not a number"):
+        parse_numbers("KEY", "url", pd.Series(["1", "n/a"]), "x")
+    with pytest.raises(FetchError, match=r"x '1\.2x' of ACME is not a number \(an edited"):
+        parse_numbers(
+            "KEY",
+            "url",
+            pd.Series(["7", "1.2x"], index=[5, 9]),
+            "x",
+            names=pd.Series(["BLUB", "ACME"], index=[5, 9]),
+        )
