@@ -230,7 +230,9 @@ def limit_sql(schema: str = "peers") -> list[str]:
             select f.fund, d.trading_date
             from (select distinct fund from snapshots) as f cross join days as d
         )
-        select fd.fund, fd.trading_date, s.effective_date, s.snapshot_date
+        select fd.fund, fd.trading_date, s.effective_date, s.snapshot_date,
+            lag(s.effective_date) over (partition by fd.fund order by fd.trading_date)
+                as previous_effective_date
         from fund_days as fd asof join snapshots as s
             on fd.fund = s.fund and fd.trading_date >= s.effective_date""",
         # member days: each member's own windows, then membership and drifted weights per fund
@@ -280,11 +282,9 @@ def limit_sql(schema: str = "peers") -> list[str]:
             left join holdings as held_today
                 on held_today.fund = fs.fund and held_today.effective_date = today.effective_date
                 and held_today.symbol = r.symbol
-            left join snapshot_days as yesterday
-                on yesterday.fund = fs.fund and yesterday.trading_date = r.previous_price_date
             left join holdings as held_before
                 on held_before.fund = fs.fund
-                and held_before.effective_date = yesterday.effective_date
+                and held_before.effective_date = today.previous_effective_date
                 and held_before.symbol = r.symbol
         )
         select * from joined where is_member or is_held_overnight""",
@@ -592,9 +592,11 @@ def pandas_marts(inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             effective_date=effective[position[position >= 0]],
             snapshot_date=snapshot_days["snapshot_date"].to_numpy()[position[position >= 0]],
         )
-        previous_date = rows["previous_date"].to_numpy()
+        # held overnight: the snapshot in force at the previous trading day's close
+        day = np.searchsorted(calendar, rows["date"].to_numpy()) - 1
+        previous_date = calendar[np.maximum(day, 0)]
         position = np.searchsorted(effective, previous_date, side="right") - 1
-        valid = (position >= 0) & ~np.isnat(previous_date)
+        valid = (position >= 0) & (day >= 0)
         rows["previous_effective_date"] = np.where(
             valid, effective[np.maximum(position, 0)], np.datetime64("NaT")
         )

@@ -4,8 +4,9 @@
 raw.constituents, member prices in raw.prices next to the indices and the RSP/SPY pair), with
 the awkward cases the marts must handle: members joining, leaving and coming back, one member
 in both funds, a snapshot dated on a weekend, a member priced only after the snapshot that lists
-it, a gap in a member's prices (on a snapshot day), members with and without adj_close, a
-holding without prices, and two snapshots dated on one weekend (the later one counts).
+it, gaps in a member's prices (members halted across the snapshot at which they leave or
+join), members with and without adj_close, a holding without prices, and two snapshots dated
+on one weekend (the later one counts).
 ``build_warehouse`` loads it into a fresh DuckDB file and runs dbt on the marts;
 ``expected_breadth`` and ``expected_concentration`` compute every column in pandas, directly from
 the definitions (searchsorted for "the latest snapshot on or before", numpy sliding windows),
@@ -37,7 +38,16 @@ VARS = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 FUNDS = {"^RUT": "S", "^GSPC": "L"}  # fund -> member symbol prefix
 SHARED_MEMBER = "B0001"  # a member of both funds
 LATE_MEMBER = "S0061"  # listed from a snapshot before its first price
-GAP_MEMBER = "L0003"  # misses a few days
+GAP_MEMBER = "L0003"  # misses a few days, one of them the snapshot at which it leaves
+HALTED_JOINER = "L0004"  # misses the two days up to the snapshot at which it joins
+# halted across a snapshot: GAP_MEMBER leaves at ^GSPC's snapshot of 2020-03-31 without a
+# price that day, HALTED_JOINER joins at 2020-06-30 without one (snapshot -> member, held)
+HALTED_AT = {
+    "2020-02-28": (GAP_MEMBER, True),
+    "2020-03-31": (GAP_MEMBER, False),
+    "2020-05-29": (HALTED_JOINER, False),
+    "2020-06-30": (HALTED_JOINER, True),
+}
 UNPRICED_MEMBER = "S9999"  # a holding without prices (none loaded)
 MODELS = "+fct_breadth_daily +fct_concentration_daily"
 # data tests of the selected models only (not those of other marts on the seeds), no unit tests
@@ -93,6 +103,9 @@ def generate(
         if symbol == GAP_MEMBER:
             keep = ~days.isin(pd.to_datetime(["2019-05-06", "2019-05-07", "2020-03-31"]))
             close, dates = close[keep], days[keep]
+        if symbol == HALTED_JOINER:
+            keep = ~days.isin(pd.to_datetime(["2020-06-29", "2020-06-30"]))
+            close, dates = close[keep], days[keep]
         adj = close * rng.uniform(0.9, 1.0) if i % 3 == 0 else None  # a constant factor
         add(symbol, close, dates, adj)
     price_frame = pd.concat(prices, ignore_index=True)
@@ -115,6 +128,10 @@ def generate(
                 left_out.add(LATE_MEMBER)
             if fund == "^RUT" and pd.Timestamp(as_of) >= pd.Timestamp("2019-02-01"):
                 left_out.discard(LATE_MEMBER)
+            halted = HALTED_AT.get(f"{pd.Timestamp(as_of):%Y-%m-%d}") if fund == "^GSPC" else None
+            if halted:
+                symbol, held = halted
+                left_out = left_out - {symbol} if held else left_out | {symbol}
             members = [s for s in pool if s not in left_out]
             if k % 4 != 1:
                 members.append(SHARED_MEMBER)  # in both funds, leaving every fourth month
@@ -281,7 +298,11 @@ def daily_members(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFr
         weight, base = weight_and_base(rows["snapshot_date"], rows["symbol"])
         rows["is_member"] = ~np.isnan(weight)
         rows["drifted_weight"] = weight * rows["return_price"].to_numpy() / base
-        overnight = in_force(rows["previous_date"])
+        # held overnight: in the snapshot in force at the previous trading day's close (not at
+        # the member's previous price day: a member halted across a snapshot)
+        position = np.searchsorted(calendar, rows["date"].to_numpy()) - 1
+        previous_day = pd.Series(calendar[np.maximum(position, 0)], index=rows.index)
+        overnight = in_force(previous_day.where(position >= 0))
         weight, base = weight_and_base(overnight.fillna(rows["date"]), rows["symbol"])
         held = overnight.notna().to_numpy() & ~np.isnan(weight)
         rows["is_held_overnight"] = held

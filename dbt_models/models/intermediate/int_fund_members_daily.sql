@@ -178,7 +178,8 @@ fund_symbols as (
 ),
 
 -- each member's price days, once per fund that ever held it, with the snapshots in force at
--- the day's close and at the previous price day's close
+-- the day's close and at the previous trading day's close (a member halted across a snapshot
+-- earns its return for the fund only if the fund held it overnight)
 joined as (
 
     select
@@ -211,14 +212,10 @@ joined as (
             held_today.fund = fund_symbols.fund
             and held_today.effective_date = today.effective_date
             and held_today.symbol = member_returns.symbol
-    left join snapshot_days as yesterday
-        on
-            yesterday.fund = fund_symbols.fund
-            and yesterday.trading_date = member_returns.previous_price_date
     left join holdings as held_before
         on
             held_before.fund = fund_symbols.fund
-            and held_before.effective_date = yesterday.effective_date
+            and held_before.effective_date = today.previous_effective_date
             and held_before.symbol = member_returns.symbol
 
 ),

@@ -1,10 +1,11 @@
 {#-
     One row per fund and trading day from the fund's first holdings snapshot on: the snapshot in
-    force at the day's close (the latest whose effective date is on or before the day). Small
+    force at the day's close (the latest whose effective date is on or before the day), and the
+    one in force at the previous trading day's close. Small
     (funds x trading days); int_fund_members_daily joins member price days to it by equality.
 
     Materialized as a table for the same reason as int_fund_holdings: int_fund_members_daily
-    joins the member price days to it twice, and its hash tables must be built on this side.
+    joins the member price days to it, and its hash tables must be built on this side.
 -#}
 
 {{ config(materialized='table') }}
@@ -56,7 +57,12 @@ final as (
         fund,
         trading_date,
         effective_date,
-        snapshot_date
+        snapshot_date,
+        -- the snapshot in force at the previous trading day's close: what the fund held
+        -- overnight into this day (null on its first day)
+        lag(effective_date) over (
+            partition by fund order by trading_date
+        ) as previous_effective_date
     from in_force
     where effective_date is not null
 
