@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sys
 from pathlib import Path
@@ -51,3 +52,11 @@ def sample_warehouse(tmp_path_factory) -> Path:
     ).resolve_implicit_global_asset_job_def()
     assert job.execute_in_process(raise_on_error=False).success
     return path
+
+
+@pytest.fixture
+def warehouse_copy(sample_warehouse, tmp_path) -> Path:
+    """A copy of the sample warehouse that a test may change."""
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse, copy)
+    return copy

@@ -1,7 +1,6 @@
 """The analyst's queries in queries/: each runs on the sample warehouse, and their answers match
 a separate pandas reading of the marts."""
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -111,13 +110,12 @@ def test_relative_pe_is_the_latest_month(sample_warehouse):
 
 
 def test_relative_pe_is_the_latest_month_with_both_legs_and_its_25_calendar_years(
-    sample_warehouse, tmp_path
+    warehouse_copy,
 ):
     # the small-cap P/E file ends 2 months before the large-cap one, and 24 months in the
     # window have no small-cap P/E: the answer is the last month with both, and its range
     # spans 25 calendar years (not window_months, which counts the months with a value)
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(sample_warehouse, warehouse)
+    warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         months = con.sql(
             "select month_start from marts.fct_valuation_monthly order by month_start desc"
@@ -144,10 +142,9 @@ def test_relative_pe_is_the_latest_month_with_both_legs_and_its_25_calendar_year
     assert row["window_highest_discount_pct"] == pytest.approx(window.max(), abs=0.05)
 
 
-def test_flows_are_the_latest_complete_day_beside_that_days_momentum(sample_warehouse, tmp_path):
+def test_flows_are_the_latest_complete_day_beside_that_days_momentum(warehouse_copy):
     # ETF shares ending 30 trading days before prices: the last 21-day figures are empty
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(sample_warehouse, warehouse)
+    warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         days = con.sql(
             "select flow_date from marts.fct_etf_flows_segment_daily order by flow_date desc"

@@ -248,10 +248,9 @@ def test_the_episode_note_counts_this_pairs_episodes(data):
     assert f"a {int(longest['horizon_days'].iloc[0])}-day hit rate over {count} episodes" in note
 
 
-def test_a_stale_instrument_is_a_warning_at_the_top_of_the_page(sample_warehouse, tmp_path):
+def test_a_stale_instrument_is_a_warning_at_the_top_of_the_page(sample_warehouse, warehouse_copy):
     # ^GSPC's prices end a month early: every figure stops there, which the page must say
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(sample_warehouse, warehouse)
+    warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from raw.prices where symbol = '^GSPC' and date > '2026-05-29'")
     with duckdb.connect(str(warehouse), read_only=True) as con:

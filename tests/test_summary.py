@@ -1,7 +1,5 @@
 """`python -m dagster_project.summary`, the lines `make run` ends with."""
 
-import shutil
-
 import duckdb
 import pytest
 
@@ -25,12 +23,9 @@ def test_the_summary_labels_each_pair_and_warns_of_nothing_when_current(sample_w
     assert "  iwm_spy: Russell 2000 ETF vs S&P 500 ETF on total return (adjusted close)" in out
 
 
-def test_a_stale_calendar_index_is_a_warning_naming_what_it_stops(
-    sample_warehouse, tmp_path, printed
-):
+def test_a_stale_calendar_index_is_a_warning_naming_what_it_stops(warehouse_copy, printed):
     # ^GSPC's file stopped 30 days before the others': the scorecard ends with it, unsaid
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(sample_warehouse, warehouse)
+    warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from raw.prices where symbol = '^GSPC' and date > '2026-05-29'")
     out = printed(warehouse)
@@ -43,7 +38,7 @@ def test_a_stale_calendar_index_is_a_warning_naming_what_it_stops(
 
 
 def test_every_table_is_counted_and_members_without_prices_are_a_warning(
-    sample_warehouse, tmp_path, printed
+    sample_warehouse, warehouse_copy, printed
 ):
     counted = {line.split()[0]: line.split()[1] for line in printed(sample_warehouse).splitlines()
                if line.strip().startswith(("raw.", "marts."))}  # fmt: skip
@@ -54,8 +49,7 @@ def test_every_table_is_counted_and_members_without_prices_are_a_warning(
         "marts.rpt_rotation_episode_summary",
     ]:
         assert int(counted[table]) > 0, table
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(sample_warehouse, warehouse)
+    warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         members = con.sql("select distinct symbol from raw.constituents order by 1").df()
         con.execute("delete from raw.prices where symbol in ('L0003', 'S0010', 'S0011')")
@@ -67,10 +61,9 @@ def test_every_table_is_counted_and_members_without_prices_are_a_warning(
     ]
 
 
-def test_empty_breadth_marts_say_why(sample_warehouse, tmp_path, printed):
+def test_empty_breadth_marts_say_why(warehouse_copy, printed):
     # the only snapshot is dated after the calendar's last day (Tuesday 2026-06-30): it waits
-    warehouse = tmp_path / "w.duckdb"
-    shutil.copy(sample_warehouse, warehouse)
+    warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from raw.constituents where date < '2026-06-30'")
         con.execute("update raw.constituents set date = '2026-07-01'")
