@@ -338,7 +338,6 @@ def relative_strength_chart(rotation: pd.DataFrame, pair_label: str, years: int 
     return fig.get_figure(root=True)
 
 
-@styled
 def _missing_pe(valuation: pd.DataFrame) -> str:
     """Why there is no relative P/E: which index has no P/E (only the indexes' are read)."""
     legs = [("small", "small-cap"), ("large", "large-cap")]
@@ -356,6 +355,7 @@ def _missing_pe(valuation: pd.DataFrame) -> str:
     )
 
 
+@styled
 def ytd_by_year_chart(rotation: pd.DataFrame, pair_label: str) -> Figure:
     """The YTD spread at each year's last trading day, every year; the current year to date."""
     title = f"Year-to-date spread by year: {pair_label}"

@@ -312,6 +312,21 @@ def test_the_asset_writes_the_report_beside_the_warehouse(sample_warehouse, tmp_
     assert report.rotation_report.group_names_by_key[event.asset_key] == "report"
 
 
+def test_every_chart_is_drawn_in_the_reports_style(data):
+    # a chart drawn outside report.STYLE has matplotlib's default title (not bold)
+    for chart in [
+        report.relative_strength_chart(data.rotation, "a vs b"),
+        report.ytd_by_year_chart(data.rotation, "a vs b"),
+        report.spread_episodes_chart(data.rotation, data.episodes, "a vs b"),
+        report.relative_pe_chart(data.valuation),
+        report.flows_chart(data.flows),
+        report.macro_chart(data.macro),
+        report.no_data("t", "r"),
+    ]:
+        title = chart.axes[0].title
+        assert title.get_fontweight() == report.STYLE["axes.titleweight"], title.get_text()
+
+
 def test_the_readme_images_are_what_the_sample_draws(data):
     # the README shows docs/report/*.png: a chart changed without them shows what it no longer
     # draws (the flows chart once showed the USD difference the scorecard had stopped reading)
