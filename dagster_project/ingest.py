@@ -454,12 +454,14 @@ def _upsert(
 
 
 def _is_current(
-    last: date | None, due: date | None, left: date | None, received: datetime | None
+    last: date | None, latest: date | None, left: date | None, received: datetime | None
 ) -> bool:
-    """Whether a member's stored prices are all the source will give for the days it is needed:
-    they reach ``due`` (the instruments' latest date; a member that left: the day it ``left``),
-    or, for a member that left, the source was last asked a week or more after its last price
-    and had nothing newer (delisted or merged before it left: its history ended)."""
+    """Whether a member's stored prices (to ``last``) are all the source will give for the days
+    it is needed: they reach the instruments' ``latest`` date, or for a member that left, the
+    day it ``left``; or, for a member that left, the source was last asked (``received``) a week
+    or more after its last price and had nothing newer (delisted or merged before it left: its
+    history ended)."""
+    due = left or latest
     if last is None or due is None:
         return False
     if last >= due:
@@ -488,7 +490,7 @@ def _load_members(
     current = [
         s
         for s in symbols
-        if skip and _is_current(last_loaded.get(s), needs[s] or latest, needs[s], received.get(s))
+        if skip and _is_current(last_loaded.get(s), latest, needs[s], received.get(s))
     ]
     skipped = set(current)
     todo = [s for s in symbols if s not in skipped]

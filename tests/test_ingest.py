@@ -553,11 +553,11 @@ def test_when_a_members_prices_are_current():
     assert _is_current(jan[19], jan[19], None, asked)
     assert not _is_current(jan[18], jan[19], None, asked)
     # left on the 15th: current once its prices reach that day
-    assert _is_current(jan[14], jan[14], jan[14], asked)
+    assert _is_current(jan[14], jan[19], jan[14], asked)
     # ... or once the source, asked a week or more after its last price, had nothing newer
-    assert _is_current(jan[12], jan[14], jan[14], asked)  # asked 7 days after the 13th
-    assert not _is_current(jan[13], jan[14], jan[14], asked)  # 6 days: maybe only late
-    assert not _is_current(jan[12], jan[14], jan[14], None)  # never received
+    assert _is_current(jan[12], jan[19], jan[14], asked)  # asked 7 days after the 13th
+    assert not _is_current(jan[13], jan[19], jan[14], asked)  # 6 days: maybe only late
+    assert not _is_current(jan[12], jan[19], jan[14], None)  # never received
     # a member still held is not "ended" by a stale price: it may be halted, and is asked again
     assert not _is_current(jan[12], jan[19], None, asked)
     assert not _is_current(None, jan[19], None, asked)
