@@ -24,15 +24,9 @@ snapshot_days as (
 
 ),
 
--- members listed by each snapshot, priced or not
-snapshot_sizes as (
+holdings as (
 
-    select
-        fund,
-        effective_date,
-        count(*) as snapshot_member_count
-    from {{ ref('int_fund_holdings') }}
-    group by fund, effective_date
+    select * from {{ ref('int_fund_holdings') }}
 
 ),
 
@@ -46,6 +40,18 @@ rotation as (
 instruments as (
 
     select * from {{ ref('instruments') }}
+
+),
+
+-- members listed by each snapshot, priced or not
+snapshot_sizes as (
+
+    select
+        fund,
+        effective_date,
+        count(*) as snapshot_member_count
+    from holdings
+    group by fund, effective_date
 
 ),
 
