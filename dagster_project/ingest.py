@@ -52,7 +52,7 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection
 
-from dagster_project import reference, warehouse
+from dagster_project import reference, vintages, warehouse
 from dagster_project.reference import STALE_AFTER
 from dagster_project.resources import RotationSettings
 from dagster_project.sources import FetchError, NotProvided, Source
@@ -441,6 +441,11 @@ def _upsert(
     refresh (``replace_from``: its start date) replaces each fetched key's history from then."""
     columns = list(warehouse.RAW_TABLES[table].columns)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    if table == "macro_observations" and len(frame):
+        frame = vintages.dated(frame)
+        if replace_from is None:  # a full refresh replaces the vintages instead
+            stored = warehouse.macro_vintages(con, sorted(frame["series_id"].unique()))
+            frame = vintages.new_vintages(frame, stored, date.today())
     result = warehouse.upsert(
         con, table, frame, source=source.name, run_id=context.run.run_id, replace_from=replace_from
     )

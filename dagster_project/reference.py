@@ -29,7 +29,7 @@ def pairs() -> pd.DataFrame:
 
 
 def macro_series() -> pd.DataFrame:
-    """series_id, name, units, frequency, release_lag_days."""
+    """series_id, name, units, frequency, release, release_lag_days."""
     frame = _seed("macro_series").copy()
     frame["release_lag_days"] = frame["release_lag_days"].astype(int)
     return frame

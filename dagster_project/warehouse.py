@@ -67,11 +67,17 @@ ETF_SHARES = RawTable(
     values={"shares_outstanding": "DOUBLE", "nav": "DOUBLE", "total_net_assets": "DOUBLE"},
     positive=("shares_outstanding", "nav", "total_net_assets"),
 )
+# Every vintage of every observation: (series_id, date, realtime_start) -> value, the value as
+# published from realtime_start on. realtime_kind says where realtime_start comes from (see
+# dagster_project.vintages): 'vintage' (the provider's real-time period: ALFRED, FRED's API, the
+# sample's simulated vintages), 'release' (a published release date), 'estimate' (the
+# project's release calendar) or 'loaded' (a revision from a source without vintages, known
+# from the day a load first saw it).
 MACRO_OBSERVATIONS = RawTable(
     "macro_observations",
-    key={"series_id": "VARCHAR", "date": "DATE"},
-    values={"value": "DOUBLE", "realtime_start": "DATE"},
-    required=("value",),
+    key={"series_id": "VARCHAR", "date": "DATE", "realtime_start": "DATE"},
+    values={"value": "DOUBLE", "realtime_kind": "VARCHAR"},
+    required=("value", "realtime_kind"),
 )
 VALUATIONS = RawTable(
     "valuations",
@@ -152,9 +158,25 @@ def _table_ddl(table: RawTable) -> str:
     return f"create table if not exists {table.qualified} ({', '.join(cols)})"
 
 
+def _keep_macro_before_vintages(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse from before vintages kept one value per (series_id, date), the latest
+    revision, in raw.macro_observations. That table is kept as it was, renamed
+    raw.macro_observations_before_vintages; the new one starts empty, so the next load fetches
+    every series whole, with its vintages."""
+    columns = con.execute(
+        "select column_name from information_schema.columns"
+        " where table_schema = 'raw' and table_name = 'macro_observations'"
+    ).fetchall()
+    if columns and ("realtime_kind",) not in columns:
+        con.execute(
+            "alter table raw.macro_observations rename to macro_observations_before_vintages"
+        )
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema, its tables and the load log if they do not exist."""
     con.execute("create schema if not exists raw")
+    _keep_macro_before_vintages(con)
     for table in RAW_TABLES.values():
         con.execute(_table_ddl(table))
     con.execute(LOAD_LOG_DDL)
@@ -304,6 +326,17 @@ def last_received(
         [RAW_TABLES[table_name].qualified, keys],
     ).fetchall()
     return dict(rows)
+
+
+def macro_vintages(con: duckdb.DuckDBPyConnection, series_ids: list[str]) -> pd.DataFrame:
+    """series_id, date, realtime_start, value of every stored vintage of ``series_ids``."""
+    ensure_schema(con)
+    return con.execute(
+        "select series_id, cast(date as timestamp) as date,"
+        " cast(realtime_start as timestamp) as realtime_start, value"
+        " from raw.macro_observations where series_id in (select unnest(?))",
+        [series_ids],
+    ).df()
 
 
 def latest_date(con: duckdb.DuckDBPyConnection, table_name: str, keys: list[str]) -> object:

@@ -4,9 +4,22 @@
     as "the latest". See int_macro_observations_published.yml for the rules.
 -#}
 
-with observations as (
+with vintages as (
 
     select * from {{ ref('stg_raw__macro_observations') }}
+
+),
+
+-- (interim) each observation's latest value, published from its first vintage
+observations as (
+
+    select
+        series_id,
+        observation_date,
+        arg_max(value, realtime_start) as value,
+        min(realtime_start) as realtime_start
+    from vintages
+    group by series_id, observation_date
 
 ),
 
