@@ -65,11 +65,15 @@ def new_vintages(frame: pd.DataFrame, stored: pd.DataFrame, today: date) -> pd.D
     if frame.empty or stored.empty:
         return frame
     frame = frame.reset_index(drop=True)
-    stored = stored.sort_values([*OBSERVATION, "realtime_start"])
     key = [*OBSERVATION, "realtime_start"]
-    incoming = frame.assign(
-        date=pd.to_datetime(frame["date"]), realtime_start=pd.to_datetime(frame["realtime_start"])
-    )
+
+    def days(table: pd.DataFrame) -> pd.DataFrame:  # one datetime unit on both sides
+        return table.assign(
+            **{c: pd.to_datetime(table[c]).astype("datetime64[ns]") for c in key[1:]}
+        )
+
+    stored = days(stored).sort_values(key)
+    incoming = days(frame)
     exact = incoming.merge(stored[key].assign(_stored=True), on=key, how="left")["_stored"]
     exact = exact.fillna(False).astype(bool).to_numpy()
     numbers = pd.to_numeric(incoming["value"], errors="coerce")

@@ -1,10 +1,12 @@
 """fct_macro_daily against an independent pandas computation on the sample warehouse.
 
-The pandas side reads only raw.prices (for the trading days), raw.macro_observations and the
-macro_series seed, and recomputes every column of the mart for every trading day its own way:
-publication dates from the seed's lags (or realtime_start), `pd.merge_asof` for the value known
-on each day, calendar months with `pd.DateOffset`, and the Sahm rule month by month in Python
-for each state of knowledge (each distinct publication date), never by shifting rows.
+The pandas side reads only raw.prices (for the trading days) and raw.macro_observations (every
+vintage of every observation), and recomputes every column of the mart for every trading day
+its own way: what was known on a day is, for each observation, its vintage with the latest
+realtime_start on or before the day (`pd.merge_asof`), and the latest observation known is the
+latest one first published by then; calendar months with `pd.DateOffset`, and the Sahm rule
+month by month in Python for each state of knowledge (each distinct vintage date), never by
+shifting rows.
 """
 
 from __future__ import annotations
@@ -56,29 +58,53 @@ def trading_days(sample_warehouse) -> pd.Series:
 
 @pytest.fixture(scope="module")
 def observations(sample_warehouse) -> pd.DataFrame:
+    """Every vintage: series_id, date, realtime_start, value, realtime_kind."""
     frame = snapshot(
         sample_warehouse,
-        "select series_id, date, value, realtime_start from raw.macro_observations",
+        "select series_id, date, realtime_start, value, realtime_kind from raw.macro_observations",
     )
     frame["date"] = as_datetime(frame["date"])
-    lag_days = reference.macro_series().set_index("series_id")["release_lag_days"]
-    lagged = frame["date"] + pd.to_timedelta(frame["series_id"].map(lag_days), unit="D")
-    frame["published"] = as_datetime(frame["realtime_start"]).fillna(lagged)
-    return frame.dropna(subset=["published"])
+    frame["realtime_start"] = as_datetime(frame["realtime_start"])
+    return frame
 
 
 def series(observations: pd.DataFrame, series_id: str) -> pd.DataFrame:
     return observations[observations["series_id"] == series_id].reset_index(drop=True)
 
 
+def as_known(obs: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Value by observation date, each at its latest vintage published on or before ``day``."""
+    known = obs[obs["realtime_start"] <= day].sort_values("realtime_start")
+    return known.groupby("date")["value"].last()
+
+
+def revised(obs: pd.DataFrame) -> pd.Series:
+    """Value by observation date at its latest vintage."""
+    return obs.sort_values("realtime_start").groupby("date")["value"].last()
+
+
 def known_on(days: pd.Series, obs: pd.DataFrame) -> pd.DataFrame:
-    """Per trading day: the latest observation date among those published by the day, its value."""
-    ordered = obs.sort_values(["published", "date"]).copy()
-    ordered["latest"] = ordered["date"].cummax()  # the newest observation known after each release
-    steps = ordered.groupby("published", as_index=False)["latest"].max()
-    known = pd.merge_asof(pd.DataFrame({"day": days}), steps, left_on="day", right_on="published")
-    known["value"] = known["latest"].map(obs.set_index("date")["value"])
-    return known[["day", "latest", "value"]]
+    """Per trading day: the latest observation date among those first published by the day,
+    its value, known-from date and kind at its latest vintage published by the day, and its
+    latest value."""
+    first = obs.groupby("date", as_index=False)["realtime_start"].min()
+    first = first.sort_values(["realtime_start", "date"])
+    first["latest"] = first["date"].cummax()  # the newest observation known after each release
+    steps = first.groupby("realtime_start", as_index=False)["latest"].max()
+    known = pd.merge_asof(
+        pd.DataFrame({"day": days}), steps, left_on="day", right_on="realtime_start"
+    )[["day", "latest"]]
+    found = known.dropna(subset=["latest"]).rename(columns={"latest": "date"})
+    in_force = pd.merge_asof(
+        found.sort_values("day"),
+        obs.sort_values("realtime_start")[["date", "realtime_start", "value", "realtime_kind"]],
+        left_on="day",
+        right_on="realtime_start",
+        by="date",
+    )
+    known = known.merge(in_force, on="day", how="left")
+    known["revised"] = known["latest"].map(revised(obs))
+    return known.rename(columns={"realtime_start": "known_from", "realtime_kind": "kind"})
 
 
 def expected_fed(days: pd.Series, observations: pd.DataFrame) -> dict[str, pd.Series]:
@@ -96,6 +122,10 @@ def expected_fed(days: pd.Series, observations: pd.DataFrame) -> dict[str, pd.Se
             object
         ),
         "fed_target_observation_date": upper_range["latest"].where(is_range, single["latest"]),
+        "fed_target_known_from_date": upper_range["known_from"].where(
+            is_range, single["known_from"]
+        ),
+        "fed_target_known_from_kind": upper_range["kind"].where(is_range, single["kind"]),
     }
     history = pd.DataFrame({"past_day": days, "past_upper": upper})
     lookback = {}
@@ -142,34 +172,49 @@ def sahm_state(known: pd.Series, latest: pd.Timestamp) -> tuple:
 
 def expected_sahm(days: pd.Series, observations: pd.DataFrame) -> dict[str, pd.Series]:
     unrate = series(observations, "UNRATE")
-    releases = np.sort(unrate["published"].unique())
+    releases = np.sort(unrate["realtime_start"].unique())
     state = pd.merge_asof(
         pd.DataFrame({"day": days}),
         pd.DataFrame({"release": as_datetime(releases)}),
         left_on="day",
         right_on="release",
     )["release"]
-    figures = {}  # one computation per state of knowledge: the months published by a release
+    latest_values = revised(unrate)
+    figures = {}  # one computation per state of knowledge: the vintages published by a day
     for release in state.dropna().drop_duplicates():
-        known = unrate[unrate["published"] <= release].set_index("date")["value"]
-        figures[pd.Timestamp(release)] = sahm_state(known, known.index.max())
-    nothing_known = (np.nan,) * 5
-    columns = ["unrate_pct", "unrate_3m_avg_pct", "count", "prior_min", "sahm"]
+        known = as_known(unrate, release)
+        month_known = known.index.max()
+        revised_state = sahm_state(latest_values, month_known)
+        figures[pd.Timestamp(release)] = (
+            *sahm_state(known, month_known),
+            revised_state[0],
+            revised_state[4],
+        )
+    nothing_known = (np.nan,) * 7
+    columns = ["unrate_pct", "unrate_3m_avg_pct", "count", "prior_min", "sahm", "rev", "rev_sahm"]
     table = pd.DataFrame(
         [figures[pd.Timestamp(r)] if pd.notna(r) else nothing_known for r in state],
         columns=columns,
     )
-    month_known = known_on(days, unrate)["latest"]
-    sahm = table["sahm"]
-    triggered = (sahm >= sahm_trigger_pp() - 1e-9).astype(object).where(sahm.notna(), None)
+    known = known_on(days, unrate)
+    threshold = sahm_trigger_pp() - 1e-9
+
+    def triggered(values: pd.Series) -> pd.Series:
+        return (values >= threshold).astype(object).where(values.notna(), None)
+
     return {
         "unrate_pct": table["unrate_pct"],
-        "unrate_month_date": month_known,
+        "unrate_month_date": known["latest"],
         "unrate_3m_avg_pct": table["unrate_3m_avg_pct"],
         "unrate_3m_avg_month_count": table["count"],
         "unrate_3m_avg_prior_12m_min_pct": table["prior_min"],
-        "sahm_indicator_pp": sahm,
-        "sahm_triggered": triggered,
+        "sahm_indicator_pp": table["sahm"],
+        "sahm_triggered": triggered(table["sahm"]),
+        "unrate_known_from_date": known["known_from"],
+        "unrate_known_from_kind": known["kind"],
+        "unrate_revised_pct": table["rev"],
+        "sahm_indicator_revised_pp": table["rev_sahm"],
+        "sahm_triggered_revised": triggered(table["rev_sahm"]),
     }
 
 
@@ -177,14 +222,21 @@ def expected_cpi(days, observations, series_id: str, prefix: str) -> dict[str, p
     obs = series(observations, series_id)
     known = known_on(days, obs)
     year_ago = as_datetime(known["latest"] - pd.DateOffset(months=12))
-    base = pd.DataFrame({"year_ago": year_ago}).merge(
-        obs[["date", "value", "published"]], left_on="year_ago", right_on="date", how="left"
+    asked = pd.DataFrame({"row": range(len(days)), "day": days, "date": year_ago}).dropna()
+    base = pd.merge_asof(  # the year-ago month's vintage in force on each day
+        asked.sort_values("day"),
+        obs.sort_values("realtime_start")[["date", "realtime_start", "value"]],
+        left_on="day",
+        right_on="realtime_start",
+        by="date",
     )
-    base_value = base["value"].where(base["published"] <= days)
+    base_value = base.set_index("row")["value"].reindex(range(len(days)))
     return {
         f"{prefix}_index": known["value"],
         f"{prefix}_month_date": known["latest"],
         f"{prefix}_yoy_pct": (known["value"] / base_value - 1) * 100,
+        f"{prefix}_known_from_date": known["known_from"],
+        f"{prefix}_known_from_kind": known["kind"],
     }
 
 
@@ -199,6 +251,13 @@ def expected_daily(days, observations) -> dict[str, pd.Series]:
         known = known_on(days, series(observations, series_id))
         out[f"{name}_pct"] = known["value"]
         out[f"{name}_observation_date"] = known["latest"]
+        out[f"{name}_known_from_date"] = known["known_from"]
+        out[f"{name}_known_from_kind"] = known["kind"]
+    fred_sahm = known_on(days, series(observations, "SAHMREALTIME"))
+    out["sahm_realtime_fred_pp"] = fred_sahm["value"]
+    out["sahm_realtime_fred_month_date"] = fred_sahm["latest"]
+    out["sahm_realtime_fred_known_from_date"] = fred_sahm["known_from"]
+    out["sahm_realtime_fred_known_from_kind"] = fred_sahm["kind"]
     out["slope_2s10s_pp"] = out["dgs10_pct"] - out["dgs2_pct"]
     out["slope_2s10s_bps"] = (out["dgs10_pct"] - out["dgs2_pct"]) * 100
     return out
@@ -226,7 +285,16 @@ def test_every_column_is_checked(mart, expected):
     assert set(mart.columns) == set(expected.columns)
 
 
-LABEL_COLUMNS = ["fed_cycle_phase", "fed_target_is_range", "sahm_triggered"]
+LABEL_COLUMNS = [
+    "fed_cycle_phase",
+    "fed_target_is_range",
+    "sahm_triggered",
+    "sahm_triggered_revised",
+]
+
+
+def kind_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.endswith("_kind")]
 
 
 def date_columns(frame: pd.DataFrame) -> list[str]:
@@ -234,7 +302,8 @@ def date_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c not in date_columns(frame) + LABEL_COLUMNS]
+    labels = LABEL_COLUMNS + kind_columns(frame)
+    return [c for c in frame.columns if c not in date_columns(frame) + labels]
 
 
 def test_numeric_columns_match_pandas(mart, expected):
@@ -261,7 +330,7 @@ def test_date_columns_match_pandas(mart, expected):
 
 def test_labels_and_flags_match_pandas(mart, expected):
     assert len(mart) == len(expected)
-    for column in LABEL_COLUMNS:
+    for column in LABEL_COLUMNS + kind_columns(expected):
         got = [None if pd.isna(v) else v for v in mart[column].astype(object)]
         want = [None if pd.isna(v) else v for v in expected[column].astype(object)]
         differing = [i for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b]

@@ -102,24 +102,27 @@ def good_raw_etf_shares() -> pd.DataFrame:
 
 
 def good_raw_macro_observations() -> pd.DataFrame:
-    rows = [
-        ("DFEDTAR", "2008-12-15", 1.0, None),
-        ("DFEDTARU", "2026-06-30", 3.75, None),
-        ("DFEDTARL", "2020-03-16", 0.0, None),  # the zero lower bound
-        ("DFF", "2026-06-29", 3.58, "2026-06-30"),
-        ("DGS2", "2026-06-29", 3.62, None),
-        ("DGS10", "2026-06-29", 4.31, None),
-        ("UNRATE", "2026-05-01", 4.4, "2026-06-05"),
-        ("CPIAUCSL", "2026-05-01", 331.2, "2026-06-11"),
-        ("CPILFESL", "2026-05-01", 338.5, "2026-06-11"),
-        ("BAMLH0A0HYM2", "2026-06-29", 3.05, None),
+    rows = [  # series, date, realtime_start, kind, value
+        ("DFEDTAR", "2008-12-15", "2008-12-15", "estimate", 1.0),
+        ("DFEDTARU", "2026-06-30", "2026-06-30", "estimate", 3.75),
+        ("DFEDTARL", "2020-03-16", "2020-03-16", "estimate", 0.0),  # the zero lower bound
+        ("DFF", "2026-06-29", "2026-06-30", "release", 3.58),
+        ("DGS2", "2026-06-29", "2026-06-30", "estimate", 3.62),
+        ("DGS10", "2026-06-29", "2026-06-30", "estimate", 4.31),
+        ("UNRATE", "2026-05-01", "2026-06-05", "vintage", 4.4),
+        ("CPIAUCSL", "2026-05-01", "2026-06-11", "vintage", 331.2),
+        ("CPILFESL", "2026-05-01", "2026-06-11", "vintage", 338.5),
+        ("BAMLH0A0HYM2", "2026-06-29", "2026-06-30", "estimate", 3.05),
+        ("UNRATE", "2026-05-01", "2026-06-08", "loaded", 4.3),  # a revision seen a load later
+        ("SAHMREALTIME", "2026-05-01", "2026-06-05", "vintage", 0.27),
     ]
     return pd.DataFrame(
         {
             "series_id": [r[0] for r in rows],
             "date": days(*(r[1] for r in rows)),
-            "value": [r[2] for r in rows],
-            "realtime_start": days(*(r[3] for r in rows)),
+            "realtime_start": days(*(r[2] for r in rows)),
+            "value": [r[4] for r in rows],
+            "realtime_kind": [r[3] for r in rows],
             "source": "test",
             "loaded_at": LOADED_AT,
         }
@@ -382,8 +385,27 @@ def good_fct_macro_daily() -> pd.DataFrame:
             "slope_2s10s_bps": None,
             "hy_spread_pct": [3.05, 3.1],
             "hy_spread_observation_date": days("2026-06-26", "2026-06-29"),
+            "unrate_revised_pct": [4.3, 4.3],
+            "sahm_indicator_revised_pp": [0.2, 0.2],
+            "sahm_triggered_revised": bools(False, False),
+            "sahm_realtime_fred_pp": [0.27, 0.27],
+            "sahm_realtime_fred_month_date": days("2026-05-01", "2026-05-01"),
         }
     )
+    known_from = {  # each figure's vintage: the day it was published, and how that is known
+        "fed_target": ("2026-06-29", "estimate"),
+        "dff": ("2026-06-29", "release"),
+        "unrate": ("2026-06-05", "vintage"),
+        "sahm_realtime_fred": ("2026-06-05", "vintage"),
+        "cpi": ("2026-06-11", "vintage"),
+        "core_cpi": ("2026-06-11", "vintage"),
+        "dgs2": ("2026-06-29", "estimate"),
+        "dgs10": ("2026-06-29", "estimate"),
+        "hy_spread": ("2026-06-29", "loaded"),
+    }
+    for prefix, (day, kind) in known_from.items():
+        frame[f"{prefix}_known_from_date"] = days(day, day)
+        frame[f"{prefix}_known_from_kind"] = [kind, kind]
     frame["sahm_indicator_pp"] = (
         frame["unrate_3m_avg_pct"] - frame["unrate_3m_avg_prior_12m_min_pct"]
     ).astype("float64")
@@ -628,7 +650,15 @@ BAD = [
     ),
     bad("macro: future date", MACRO, BETWEEN, "date", 4, date=FUTURE),
     bad("macro: future publication", MACRO, BETWEEN, "realtime_start", 6, realtime_start=FUTURE),
-    bad("macro: duplicate key", MACRO, UNIQUE, "series_id, date", frame=duplicated(MACRO, 3)),
+    bad(
+        "macro: duplicate key",
+        MACRO,
+        UNIQUE,
+        "series_id, date, realtime_start",
+        frame=duplicated(MACRO, 3),
+    ),
+    bad("macro: no known-from date", MACRO, NOT_NULL, "realtime_start", realtime_start=None),
+    bad("macro: unknown kind", MACRO, IN_SET, "realtime_kind", 6, realtime_kind="guess"),
     bad("macro: null value", MACRO, NOT_NULL, "value", value=None),
     bad(
         "macro: value loaded as text",
@@ -963,6 +993,22 @@ BAD = [
     bad("segment: duplicate day", SEGMENT, UNIQUE_1, "flow_date", frame=duplicated(SEGMENT)),
     bad("segment: future day", SEGMENT, BETWEEN, "flow_date", 1, flow_date=FUTURE),
     # marts.fct_macro_daily
+    bad(
+        "macro_daily: a value used before it was published",
+        MACRO_DAILY,
+        PAIR_GT,
+        "trading_date, unrate_known_from_date",
+        0,
+        unrate_known_from_date=pd.Timestamp("2026-07-03"),
+    ),
+    bad(
+        "macro_daily: unknown known-from kind",
+        MACRO_DAILY,
+        IN_SET,
+        "cpi_known_from_kind",
+        1,
+        cpi_known_from_kind="guess",
+    ),
     bad("macro_daily: unemployment 45%", MACRO_DAILY, BETWEEN, "unrate_pct", 1, unrate_pct=45.0),
     bad("macro_daily: CPI index of 2.9", MACRO_DAILY, BETWEEN, "cpi_index", 1, cpi_index=2.9),
     bad("macro_daily: fed funds 30%", MACRO_DAILY, BETWEEN, "dff_pct", 0, dff_pct=30.0),

@@ -182,7 +182,7 @@ def test_every_raw_contract_is_created_with_its_key(con):
     assert dict((t, list(c)) for t, c in keys) == {
         "prices": ["symbol", "date"],
         "etf_shares": ["symbol", "date"],
-        "macro_observations": ["series_id", "date"],
+        "macro_observations": ["series_id", "date", "realtime_start"],
         "valuations": ["symbol", "date", "metric"],
         "constituents": ["fund", "date", "symbol"],
         "load_log": ["load_id"],
@@ -197,7 +197,9 @@ def test_every_raw_contract_is_created_with_its_key(con):
     assert {t: sorted(c) for t, c in not_null} == {
         "prices": sorted(["symbol", "date", "close", *audit]),
         "etf_shares": sorted(["symbol", "date", *audit]),
-        "macro_observations": sorted(["series_id", "date", "value", *audit]),
+        "macro_observations": sorted(
+            ["series_id", "date", "realtime_start", "value", "realtime_kind", *audit]
+        ),
         "valuations": sorted(["symbol", "date", "metric", "value", *audit]),
         "constituents": sorted(["fund", "date", "symbol", "weight", *audit]),
     }

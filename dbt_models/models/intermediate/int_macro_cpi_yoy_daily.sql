@@ -1,7 +1,7 @@
 {#-
     One row per trading day and CPI series (headline CPIAUCSL, core CPILFESL) with a known
-    value: the latest published month, its index level, the same month a year earlier (if
-    published by that day) and the year-over-year change. See int_macro_cpi_yoy_daily.yml.
+    value: the latest month known, its index level, the same month a year earlier, both as
+    known that day, and the year-over-year change. See int_macro_cpi_yoy_daily.yml.
 -#}
 
 with as_of as (
@@ -11,9 +11,9 @@ with as_of as (
 
 ),
 
-observations as (
+vintages as (
 
-    select * from {{ ref('int_macro_observations_published') }}
+    select * from {{ ref('int_macro_vintages') }}
     where series_id in ('CPIAUCSL', 'CPILFESL')
 
 ),
@@ -25,15 +25,21 @@ with_year_ago as (
         as_of.series_id,
         as_of.observation_date as month_date,
         as_of.value as index_value,
+        as_of.known_from_date,
+        as_of.known_from_kind,
         year_ago.observation_date as year_ago_month_date,
         year_ago.value as year_ago_index_value
     from as_of
-    left join observations as year_ago
+    left join vintages as year_ago
         on
             as_of.series_id = year_ago.series_id
             and year_ago.observation_date
             = cast({{ dbt.dateadd('month', -12, 'as_of.observation_date') }} as date)
-            and year_ago.published_date <= as_of.trading_date
+            and year_ago.known_from_date <= as_of.trading_date
+            and (
+                year_ago.superseded_date > as_of.trading_date
+                or year_ago.superseded_date is null
+            )
 
 ),
 

@@ -27,9 +27,17 @@ pivoted as (
         max(case when as_of.series_id = 'DFEDTAR' then as_of.value end) as single_target_pct,
         max(case when as_of.series_id = 'DFEDTAR' then as_of.observation_date end)
             as single_target_observation_date,
+        max(case when as_of.series_id = 'DFEDTAR' then as_of.known_from_date end)
+            as single_target_known_from_date,
+        max(case when as_of.series_id = 'DFEDTAR' then as_of.known_from_kind end)
+            as single_target_known_from_kind,
         max(case when as_of.series_id = 'DFEDTARU' then as_of.value end) as range_upper_pct,
         max(case when as_of.series_id = 'DFEDTARU' then as_of.observation_date end)
             as range_upper_observation_date,
+        max(case when as_of.series_id = 'DFEDTARU' then as_of.known_from_date end)
+            as range_upper_known_from_date,
+        max(case when as_of.series_id = 'DFEDTARU' then as_of.known_from_kind end)
+            as range_upper_known_from_kind,
         max(case when as_of.series_id = 'DFEDTARL' then as_of.value end) as range_lower_pct
     from trading_days
     left join as_of
@@ -58,6 +66,14 @@ target as (
         end as fed_target_is_range,
         coalesce(range_upper_observation_date, single_target_observation_date)
             as fed_target_observation_date,
+        case
+            when range_upper_observation_date is not null then range_upper_known_from_date
+            else single_target_known_from_date
+        end as fed_target_known_from_date,
+        case
+            when range_upper_observation_date is not null then range_upper_known_from_kind
+            else single_target_known_from_kind
+        end as fed_target_known_from_kind,
         {% for n in change_months -%}
             cast({{ dbt.dateadd('month', -n, 'trading_date') }} as date) as lookback_{{ n }}m_date
             {{- "," if not loop.last }}
@@ -144,6 +160,8 @@ final as (
         fed_target_mid_pct,
         fed_target_is_range,
         fed_target_observation_date,
+        fed_target_known_from_date,
+        fed_target_known_from_kind,
         {% for n in change_months -%}
             fed_target_upper_pct - fed_target_upper_{{ n }}m_ago_pct as fed_target_change_{{ n }}m_pp,
         {% endfor -%}

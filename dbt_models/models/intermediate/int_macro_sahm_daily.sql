@@ -1,13 +1,16 @@
 {#-
-    One row per trading day on which an unemployment rate is known: the latest published
-    month, its calendar 3-month average and the Sahm-rule indicator, all from the months
-    published by that day. See int_macro_sahm_daily.yml for every rule.
+    One row per trading day on which an unemployment rate is known: the latest month known,
+    its calendar 3-month average and the Sahm-rule indicator, all from the values known that
+    day (real time), and the same from the values as revised since (the latest vintages).
+    See int_macro_sahm_daily.yml for every rule.
 -#}
 
 {#- months M-14..M: the 3-month averages of months M-12..M each need two earlier months -#}
 {%- set window_months = 15 -%}
 {%- set prior_months = 12 -%}
 {%- set min_months_in_average = 2 -%}
+{#- the two views of the same months: as known that day, and as revised since -#}
+{%- set views = ['', '_revised'] -%}
 
 with as_of as (
 
@@ -16,9 +19,9 @@ with as_of as (
 
 ),
 
-observations as (
+vintages as (
 
-    select * from {{ ref('int_macro_observations_published') }}
+    select * from {{ ref('int_macro_vintages') }}
     where series_id = 'UNRATE'
 
 ),
@@ -31,7 +34,7 @@ months_back as (
 
 ),
 
--- one row per trading day and CALENDAR month M-14..M (M: the latest published month), so a
+-- one row per trading day and CALENDAR month M-14..M (M: the latest month known), so a
 -- month that was never published is a row without a value: later months do not shift up
 window_months as (
 
@@ -48,17 +51,27 @@ window_months as (
 
 ),
 
--- the value of each month, if it was published by the trading day
+-- the value of each month as known on the trading day (its vintage in force), and as
+-- revised since (its latest vintage)
 known_values as (
 
     select
         window_months.*,
-        observations.value as unrate_pct
+        in_force.value as unrate_pct,
+        revised.value as unrate_revised_pct
     from window_months
-    left join observations
+    left join vintages as in_force
         on
-            window_months.window_month_date = observations.observation_date
-            and observations.published_date <= window_months.trading_date
+            window_months.window_month_date = in_force.observation_date
+            and in_force.known_from_date <= window_months.trading_date
+            and (
+                in_force.superseded_date > window_months.trading_date
+                or in_force.superseded_date is null
+            )
+    left join vintages as revised
+        on
+            window_months.window_month_date = revised.observation_date
+            and revised.is_latest_vintage
 
 ),
 
@@ -68,15 +81,16 @@ averages as (
 
     select
         *,
-        count(unrate_pct) over (
-            partition by trading_date order by window_month_date
-            rows between 2 preceding and current row
-        ) as unrate_3m_avg_month_count,
-        avg(unrate_pct) over (
-            partition by trading_date order by window_month_date
-            rows between 2 preceding and current row
-        ) as unrate_3m_avg_any_pct
+        {% for view in views -%}
+        count(unrate{{ view }}_pct) over three_months as unrate_3m_avg{{ view }}_month_count,
+        avg(unrate{{ view }}_pct) over three_months as unrate_3m_avg{{ view }}_any_pct
+        {{- "," if not loop.last }}
+        {% endfor %}
     from known_values
+    window three_months as (
+        partition by trading_date order by window_month_date
+        rows between 2 preceding and current row
+    )
 
 ),
 
@@ -84,10 +98,13 @@ gated_averages as (
 
     select
         *,
+        {% for view in views -%}
         case
-            when unrate_3m_avg_month_count >= {{ min_months_in_average }}
-                then unrate_3m_avg_any_pct
-        end as unrate_3m_avg_pct
+            when unrate_3m_avg{{ view }}_month_count >= {{ min_months_in_average }}
+                then unrate_3m_avg{{ view }}_any_pct
+        end as unrate_3m_avg{{ view }}_pct
+        {{- "," if not loop.last }}
+        {% endfor %}
     from averages
 
 ),
@@ -96,15 +113,16 @@ prior_windows as (
 
     select
         *,
-        min(unrate_3m_avg_pct) over (
-            partition by trading_date order by window_month_date
-            rows between {{ prior_months }} preceding and 1 preceding
-        ) as prior_min_pct,
-        count(unrate_3m_avg_pct) over (
-            partition by trading_date order by window_month_date
-            rows between {{ prior_months }} preceding and 1 preceding
-        ) as prior_count
+        {% for view in views -%}
+        min(unrate_3m_avg{{ view }}_pct) over prior_year as prior{{ view }}_min_pct,
+        count(unrate_3m_avg{{ view }}_pct) over prior_year as prior{{ view }}_count
+        {{- "," if not loop.last }}
+        {% endfor %}
     from gated_averages
+    window prior_year as (
+        partition by trading_date order by window_month_date
+        rows between {{ prior_months }} preceding and 1 preceding
+    )
 
 ),
 
@@ -121,7 +139,11 @@ final as (
         end as unrate_3m_avg_prior_12m_min_pct,
         unrate_3m_avg_pct - case
             when prior_count = {{ prior_months }} then prior_min_pct
-        end as sahm_indicator_pp
+        end as sahm_indicator_pp,
+        unrate_revised_pct,
+        unrate_3m_avg_revised_pct - case
+            when prior_revised_count = {{ prior_months }} then prior_revised_min_pct
+        end as sahm_indicator_revised_pp
     from prior_windows
     where months_back = 0
 

@@ -1,6 +1,7 @@
 {#-
-    One row per trading day and macro series: the latest observation of the series that was
-    published on or before that day (point in time). See int_macro_series_asof.yml.
+    One row per trading day and macro series: the latest observation of the series known on
+    that day, with its value as known that day (point in time) and as revised since. See
+    int_macro_series_asof.yml.
 -#}
 
 with trading_days as (
@@ -9,15 +10,15 @@ with trading_days as (
 
 ),
 
-observations as (
+vintages as (
 
-    select * from {{ ref('int_macro_observations_published') }}
+    select * from {{ ref('int_macro_vintages') }}
 
 ),
 
 series as (
 
-    select distinct series_id from observations
+    select distinct series_id from vintages
 
 ),
 
@@ -31,39 +32,55 @@ spine as (
 
 ),
 
--- the observations that are ever "the latest known" one: their publication dates increase with
--- their observation dates, so the as-of join on the publication date returns the observation
--- with the latest observation date among those published by the trading day
+-- the observations that are ever "the latest known" one, each once, on the day it is first
+-- known: these days increase with the observation dates, so the as-of join on them returns
+-- the observation with the latest observation date among those known by the trading day
 candidates as (
 
-    select
+    select distinct
         series_id,
-        published_date,
-        observation_date,
-        value
-    from observations
+        first_known_date,
+        observation_date
+    from vintages
     where is_ever_latest
 
 ),
 
-as_of as (
+latest_known as (
 
     {{ macro_asof_join(
-        'spine', 'trading_date', 'candidates', 'published_date',
-        ['observation_date', 'value', 'published_date'], ['series_id']
+        'spine', 'trading_date', 'candidates', 'first_known_date',
+        ['observation_date'], ['series_id']
     ) }}
 
 ),
 
+-- that observation's vintage in force on the trading day, and its latest vintage
 final as (
 
     select
-        trading_date,
-        series_id,
-        observation_date,
-        value,
-        published_date
-    from as_of
+        latest_known.trading_date,
+        latest_known.series_id,
+        latest_known.observation_date,
+        in_force.value,
+        in_force.known_from_date,
+        in_force.known_from_kind,
+        revised.value as revised_value
+    from latest_known
+    left join vintages as in_force
+        on
+            latest_known.series_id = in_force.series_id
+            and latest_known.observation_date = in_force.observation_date
+            and in_force.known_from_date <= latest_known.trading_date
+            and (
+                in_force.superseded_date > latest_known.trading_date
+                or in_force.superseded_date is null
+            )
+    left join vintages as revised
+        on
+            latest_known.series_id = revised.series_id
+            and latest_known.observation_date = revised.observation_date
+            and revised.is_latest_vintage
 
 )
 

@@ -14,7 +14,7 @@ with trading_days as (
 as_of as (
 
     select * from {{ ref('int_macro_series_asof') }}
-    where series_id in ('DFF', 'DGS2', 'DGS10', 'BAMLH0A0HYM2')
+    where series_id in ('DFF', 'DGS2', 'DGS10', 'BAMLH0A0HYM2', 'SAHMREALTIME', 'UNRATE')
 
 ),
 
@@ -36,19 +36,30 @@ cpi as (
 
 ),
 
+{#- series read as they are: (series_id, column prefix, value column, observation column) -#}
+{%- set daily = [
+    ('DFF', 'dff', 'dff_pct', 'dff_observation_date'),
+    ('DGS2', 'dgs2', 'dgs2_pct', 'dgs2_observation_date'),
+    ('DGS10', 'dgs10', 'dgs10_pct', 'dgs10_observation_date'),
+    ('BAMLH0A0HYM2', 'hy_spread', 'hy_spread_pct', 'hy_spread_observation_date'),
+    ('SAHMREALTIME', 'sahm_realtime_fred', 'sahm_realtime_fred_pp', 'sahm_realtime_fred_month_date'),
+] -%}
+
 daily_series as (
 
     select
         trading_date,
-        max(case when series_id = 'DFF' then value end) as dff_pct,
-        max(case when series_id = 'DFF' then observation_date end) as dff_observation_date,
-        max(case when series_id = 'DGS2' then value end) as dgs2_pct,
-        max(case when series_id = 'DGS2' then observation_date end) as dgs2_observation_date,
-        max(case when series_id = 'DGS10' then value end) as dgs10_pct,
-        max(case when series_id = 'DGS10' then observation_date end) as dgs10_observation_date,
-        max(case when series_id = 'BAMLH0A0HYM2' then value end) as hy_spread_pct,
-        max(case when series_id = 'BAMLH0A0HYM2' then observation_date end)
-            as hy_spread_observation_date
+        {% for series_id, prefix, value_column, observation_column in daily -%}
+        max(case when series_id = '{{ series_id }}' then value end) as {{ value_column }},
+        max(case when series_id = '{{ series_id }}' then observation_date end)
+            as {{ observation_column }},
+        max(case when series_id = '{{ series_id }}' then known_from_date end)
+            as {{ prefix }}_known_from_date,
+        max(case when series_id = '{{ series_id }}' then known_from_kind end)
+            as {{ prefix }}_known_from_kind,
+        {% endfor -%}
+        max(case when series_id = 'UNRATE' then known_from_date end) as unrate_known_from_date,
+        max(case when series_id = 'UNRATE' then known_from_kind end) as unrate_known_from_kind
     from as_of
     group by trading_date
 
@@ -61,9 +72,13 @@ cpi_pivoted as (
         max(case when series_id = 'CPIAUCSL' then index_value end) as cpi_index,
         max(case when series_id = 'CPIAUCSL' then month_date end) as cpi_month_date,
         max(case when series_id = 'CPIAUCSL' then yoy_pct end) as cpi_yoy_pct,
+        max(case when series_id = 'CPIAUCSL' then known_from_date end) as cpi_known_from_date,
+        max(case when series_id = 'CPIAUCSL' then known_from_kind end) as cpi_known_from_kind,
         max(case when series_id = 'CPILFESL' then index_value end) as core_cpi_index,
         max(case when series_id = 'CPILFESL' then month_date end) as core_cpi_month_date,
-        max(case when series_id = 'CPILFESL' then yoy_pct end) as core_cpi_yoy_pct
+        max(case when series_id = 'CPILFESL' then yoy_pct end) as core_cpi_yoy_pct,
+        max(case when series_id = 'CPILFESL' then known_from_date end) as core_cpi_known_from_date,
+        max(case when series_id = 'CPILFESL' then known_from_kind end) as core_cpi_known_from_kind
     from cpi
     group by trading_date
 
@@ -81,6 +96,8 @@ final as (
         fed_target.fed_target_mid_pct,
         fed_target.fed_target_is_range,
         fed_target.fed_target_observation_date,
+        fed_target.fed_target_known_from_date,
+        fed_target.fed_target_known_from_kind,
         fed_target.fed_target_change_3m_pp,
         fed_target.fed_target_change_6m_pp,
         fed_target.fed_target_change_12m_pp,
@@ -89,6 +106,8 @@ final as (
         fed_target.fed_cycle_phase,
         daily_series.dff_pct,
         daily_series.dff_observation_date,
+        daily_series.dff_known_from_date,
+        daily_series.dff_known_from_kind,
 
         -- labour market
         sahm.unrate_pct,
@@ -100,24 +119,45 @@ final as (
         -- 1e-9 of tolerance: an average of one-decimal rates that is 0.50 in exact arithmetic
         -- may be 0.4999999999999996 in floating point
         sahm.sahm_indicator_pp >= {{ sahm_trigger_pp }} - 1e-9 as sahm_triggered,
+        daily_series.unrate_known_from_date,
+        daily_series.unrate_known_from_kind,
+        -- the same month's figures as revised since (the latest vintages): hindsight
+        sahm.unrate_revised_pct,
+        sahm.sahm_indicator_revised_pp,
+        sahm.sahm_indicator_revised_pp >= {{ sahm_trigger_pp }} - 1e-9 as sahm_triggered_revised,
+        -- FRED's own real-time Sahm indicator (SAHMREALTIME) as known that day, to compare
+        daily_series.sahm_realtime_fred_pp,
+        daily_series.sahm_realtime_fred_month_date,
+        daily_series.sahm_realtime_fred_known_from_date,
+        daily_series.sahm_realtime_fred_known_from_kind,
 
         -- inflation
         cpi_pivoted.cpi_index,
         cpi_pivoted.cpi_month_date,
         cpi_pivoted.cpi_yoy_pct,
+        cpi_pivoted.cpi_known_from_date,
+        cpi_pivoted.cpi_known_from_kind,
         cpi_pivoted.core_cpi_index,
         cpi_pivoted.core_cpi_month_date,
         cpi_pivoted.core_cpi_yoy_pct,
+        cpi_pivoted.core_cpi_known_from_date,
+        cpi_pivoted.core_cpi_known_from_kind,
 
         -- rates and credit
         daily_series.dgs2_pct,
         daily_series.dgs2_observation_date,
+        daily_series.dgs2_known_from_date,
+        daily_series.dgs2_known_from_kind,
         daily_series.dgs10_pct,
         daily_series.dgs10_observation_date,
+        daily_series.dgs10_known_from_date,
+        daily_series.dgs10_known_from_kind,
         daily_series.dgs10_pct - daily_series.dgs2_pct as slope_2s10s_pp,
         (daily_series.dgs10_pct - daily_series.dgs2_pct) * 100 as slope_2s10s_bps,
         daily_series.hy_spread_pct,
-        daily_series.hy_spread_observation_date
+        daily_series.hy_spread_observation_date,
+        daily_series.hy_spread_known_from_date,
+        daily_series.hy_spread_known_from_kind
 
     from trading_days
     left join fed_target
