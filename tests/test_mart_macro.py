@@ -11,6 +11,9 @@ shifting rows.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -343,3 +346,45 @@ def test_sample_shows_the_missing_october(mart):
     assert not november.empty
     assert (november["unrate_3m_avg_month_count"] == 2).all()
     assert not (mart["unrate_month_date"] == pd.Timestamp("2025-10-01")).any()
+
+
+def test_the_oracle_catches_a_value_used_one_day_before_its_release(
+    mart, trading_days, observations
+):
+    """A deliberately early vintage: the latest first print of the unemployment rate, as if
+    known one trading day before its release. Marts that used it that early would differ from
+    the oracle on exactly that day: the comparison above would fail."""
+    unrate = series(observations, "UNRATE")
+    first_prints = unrate.groupby("date")["realtime_start"].min()
+    release = first_prints[first_prints < trading_days.iloc[-1]].max()
+    day_before = trading_days[trading_days < release].iloc[-1]
+    early = observations.copy()
+    moved = (early["series_id"] == "UNRATE") & (early["realtime_start"] == release)
+    early.loc[moved, "realtime_start"] = day_before
+    leaked = pd.DataFrame(expected_sahm(trading_days, early))
+    got, want = as_datetime(mart["unrate_month_date"]), as_datetime(leaked["unrate_month_date"])
+    differs = (got != want) & ~(got.isna() & want.isna())
+    assert list(trading_days[differs.to_numpy()]) == [day_before]
+
+
+def test_a_vintage_known_before_its_month_ended_stops_the_macro_marts(warehouse_copy, tmp_path):
+    """UNRATE of a month 'published' on the 15th of that month: the dbt test on the vintages
+    fails, and the marts reading them are not rebuilt (readers keep what they had)."""
+    query = "select count(*), sum(hash(m)) from marts.fct_macro_daily m"
+    before = snapshot(warehouse_copy, query)
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(
+            "insert into raw.macro_observations select 'UNRATE', max(date), max(date) + 14, 9.9,"
+            " 'vintage', 'test', now() from raw.macro_observations where series_id = 'UNRATE'"
+        )
+    dbt = Path(sys.executable).with_name("dbt")
+    project = str(reference.PROJECT_ROOT / "dbt_models")
+    command = [str(dbt), "build", "--select", "int_macro_vintages+", "--project-dir", project]
+    command += ["--profiles-dir", project, "--target-path", str(tmp_path / "target")]
+    command += ["--log-path", str(tmp_path / "logs"), "--exclude-resource-type", "unit_test"]
+    command += ["--vars", json.dumps({"warehouse_path": str(warehouse_copy)})]
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "FAIL 1 assert_no_vintage_before_its_period_ends" in done.stdout
+    after = snapshot(warehouse_copy, query)
+    pd.testing.assert_frame_equal(after, before)

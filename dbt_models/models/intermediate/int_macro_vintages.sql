@@ -10,6 +10,12 @@ with vintages as (
 
 ),
 
+macro_series as (
+
+    select * from {{ ref('macro_series') }}
+
+),
+
 periods as (
 
     select
@@ -58,6 +64,8 @@ final as (
 
     select
         periods.series_id,
+        macro_series.frequency,
+        macro_series.release,
         periods.observation_date,
         periods.known_from_date,
         periods.known_from_kind,
@@ -73,6 +81,8 @@ final as (
         on
             periods.series_id = newer_known.series_id
             and periods.observation_date = newer_known.observation_date
+    left join macro_series
+        on periods.series_id = macro_series.series_id
 
 )
 
