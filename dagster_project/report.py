@@ -840,10 +840,10 @@ def charts(data: ReportData) -> list[Chart]:
         (
             "macro",
             "Fed range, unemployment, Sahm indicator and 2s10s",
-            "Each series as it was known on each trading day, each value from its series' usual "
-            "publication lag on (a release delayed past it, as in the 2013 and 2025 shutdowns, "
-            "counts from that lag all the same). The Sahm indicator is the 3-month average "
-            "unemployment rate minus its minimum of the "
+            "Each series as it was known on each trading day: each value from the day it was "
+            "published (its vintage, or its release date where the source has no vintages), "
+            "first prints until their revisions were out. The Sahm indicator is the 3-month "
+            "average unemployment rate minus its minimum of the "
             f"prior 12 months; it triggers at {VARS['sahm_trigger_pp']:.2f} pp (shaded red).",
             lambda: macro_chart(data.macro),
         ),

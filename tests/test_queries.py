@@ -94,6 +94,28 @@ def test_labour_market_triggers_match_pandas(sample_warehouse):
     assert answer.iloc[-1]["trading_date"] == macro["trading_date"].max()
 
 
+def test_what_did_we_know_then_matches_pandas(sample_warehouse):
+    macro = mart(
+        sample_warehouse,
+        "select trading_date, unrate_month_date, unrate_pct, sahm_indicator_pp"
+        " from marts.fct_macro_daily where unrate_month_date is not null order by trading_date",
+    )
+    first = macro.groupby("unrate_month_date").first().sort_index(ascending=False).head(24)
+    vintages = mart(
+        sample_warehouse,
+        "select date, realtime_start, value from raw.macro_observations"
+        " where series_id = 'UNRATE' order by realtime_start",
+    )
+    revised = vintages.groupby("date")["value"].last()  # each month's latest vintage
+
+    answer = run(sample_warehouse, "07_what_did_we_know_then.sql")
+    assert list(answer["unemployment_month"]) == list(first.index)
+    assert list(answer["known_on"]) == list(first["trading_date"])
+    assert list(answer["unrate_then_pct"]) == list(first["unrate_pct"])
+    assert list(answer["unrate_revised_pct"]) == list(revised[first.index])
+    assert list(answer["sahm_then_pp"]) == list(first["sahm_indicator_pp"].round(2))
+
+
 def test_relative_pe_is_the_latest_month(sample_warehouse):
     valuation = mart(sample_warehouse, "select * from marts.fct_valuation_monthly")
     latest = valuation.loc[valuation["month_start"].idxmax()]
