@@ -8,6 +8,10 @@ A table with a *snapshot* grain (``raw.constituents``: one snapshot per fund and
 loaded snapshot by snapshot: a load replaces each (fund, date) it carries, so a member that left
 the fund is deleted from that date's snapshot (counted as ``rows_deleted``) rather than kept.
 
+The marts' trading calendar, ``raw.trading_calendar``, is reference data the project builds
+(dagster_project.trading_calendar), not a provider's load: it is written whole
+(``write_trading_calendar``) and has no row in the load log.
+
 Rows the warehouse cannot use (a value that is not a number, a price that is zero or negative, a
 required value missing) go to ``raw.quarantine`` with the reason, and are counted in the load
 log. Structural problems fail the whole load: a missing column, a null key, or two rows with the
