@@ -11,6 +11,7 @@ from dagster_project.report import rotation_report
 from dagster_project.resources import RotationSettings, build_resources, settings_from_env
 from dagster_project.schedules import schedules
 from dagster_project.serving import serving_published
+from dagster_project.trading_calendar import trading_calendar
 from dagster_project.transform import rotation_dbt_assets
 
 
@@ -18,6 +19,7 @@ def build_definitions(settings: RotationSettings) -> Definitions:
     return Definitions(
         assets=[
             *ingest_assets,
+            trading_calendar,
             rotation_dbt_assets,
             data_docs,
             serving_published,

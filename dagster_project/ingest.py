@@ -25,8 +25,9 @@ by the non-blocking check ``all_members_loaded``: a few unpriceable holdings (re
 unlisted shares) do not stop the marts. The non-blocking check ``instruments_current`` warns of
 an instrument whose prices end more than a week before the latest instrument's: a source that
 stopped updating it (an old file, a provider gone quiet) loads nothing new and fails nothing,
-yet every pair with it stops there, and with the large-cap index (the marts' trading calendar)
-so do the macro, flows, breadth, concentration and scorecard marts.
+yet every pair with it stops there. Only its pairs and its own columns: the daily marts follow
+the trading calendar (``raw/trading_calendar``, dagster_project.trading_calendar), which runs
+as far as any instrument, ETF or macro series is loaded.
 """
 
 from collections.abc import Callable, Iterator
@@ -552,9 +553,9 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 asset=key,
                 blocking=False,
                 description="Every instrument's prices reach within a week of the latest"
-                " instrument's. A warning: a stale instrument ends its pairs there (the"
-                " large-cap index, the trading calendar: the macro, flows, breadth,"
-                " concentration and scorecard marts too).",
+                " instrument's. A warning: a stale instrument ends its pairs there, and its"
+                " columns in the daily marts are empty after it; the marts themselves go on to"
+                " the trading calendar's last day.",
             )
         )
     if ingest.members:

@@ -42,13 +42,6 @@ def symbols(kind: str | None = None) -> list[str]:
     return frame["symbol"].tolist()
 
 
-def calendar_symbol() -> str | None:
-    """The large-cap index, whose price dates are the marts' trading days (int_trading_days)."""
-    frame = instruments()
-    found = frame.loc[(frame["kind"] == "index") & (frame["segment"] == "large"), "symbol"]
-    return found.iloc[0] if len(found) else None
-
-
 def valuation_legs() -> list[str]:
     """The indexes whose P/Es the valuation marts read: the small- and large-cap index
     (int_valuations_monthly); an ETF's P/E is loaded but not read."""
@@ -69,24 +62,26 @@ def series_ids() -> list[str]:
 
 def stale_instruments(last_dates: dict[str, date], keys: list[str]) -> dict[str, str]:
     """Of ``keys``, those whose last price is more than STALE_AFTER before the latest key's,
-    each with a message saying which marts it cuts short."""
+    each with a message naming the pairs it ends. Only those: the daily marts follow the
+    trading calendar (raw.trading_calendar), which no single instrument decides."""
     ends = {k: last_dates[k] for k in keys if k in last_dates}
     if not ends:
         return {}
     latest_key = max(ends, key=ends.get)
     latest = ends[latest_key]
+    frame = pairs()
     stale = {}
     for key, end in sorted(ends.items()):
         if latest - end > STALE_AFTER:
+            with_key = frame.loc[(frame["small_symbol"] == key) | (frame["large_symbol"] == key)]
+            ended = (
+                f"every pair with {key} ({', '.join(with_key['pair_id'])}) ends {end}"
+                if len(with_key)
+                else f"{key}'s own figures end {end}"
+            )
             stale[key] = (
                 f"{key}: last price {end}, {(latest - end).days} days before {latest_key}'s"
-                f" ({latest}): the source has nothing newer; "
-                + (
-                    f"{key}'s days are the marts' trading calendar, so the macro, flows,"
-                    f" breadth, concentration and scorecard marts and every pair with {key}"
-                    f" end {end}"
-                    if key == calendar_symbol()
-                    else f"every pair with {key} ends {end}"
-                )
+                f" ({latest}): the source has nothing newer; {ended}; the daily marts go on"
+                " to the trading calendar's last day without it"
             )
     return stale

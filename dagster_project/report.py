@@ -922,12 +922,17 @@ def scorecard_table(scorecard: pd.DataFrame) -> str:
     def named(column: str) -> str:
         return _cell(column, row[column], _words(row[column]))
 
+    # a day a leg of the pair has no price keeps its row: the mart says why momentum is unknown
+    reason = row.get("momentum_missing_reason")
+    unknown = (
+        "" if pd.isna(reason) else f"; unknown: {_cell('momentum_missing_reason', reason, reason)}"
+    )
     lines = [
         (
             "momentum_signal",
             "Momentum",
             f"regime: {named('regime')}; 63-day spread {shown('spread_63d_bps', '+,.0f', ' bps')};"
-            f" YTD spread {shown('spread_ytd_bps', '+,.0f', ' bps')}",
+            f" YTD spread {shown('spread_ytd_bps', '+,.0f', ' bps')}{unknown}",
             "small-cap leadership +1, large-cap leadership -1, neutral 0",
         ),
         (
@@ -1216,7 +1221,8 @@ def _stale_notice(messages: list[str]) -> str:
     items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
     return (
         '<div class="stale" id="stale-instruments" role="alert"><b>Prices end early.</b> '
-        f"The figures below stop where these instruments' prices stop:<ul>{items}</ul></div>"
+        "The pairs of these instruments stop where their prices stop (the other figures go on"
+        f" to the trading calendar's last day):<ul>{items}</ul></div>"
     )
 
 

@@ -90,16 +90,16 @@ def member_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
         )
     ((breadth_rows,),) = con.execute("select count(*) from marts.fct_breadth_daily").fetchall()
     if not breadth_rows:
-        calendar = reference.calendar_symbol()
         ((calendar_end,),) = con.execute(
-            "select max(date) from raw.prices where symbol = ?", [calendar]
+            "select max(trading_date) from raw.trading_calendar"
         ).fetchall()
         # a snapshot dated on the calendar's next weekday or later waits (int_fund_holdings)
         waits = calendar_end is None or first_snapshot >= np.busday_offset(calendar_end, 1)
         why = (
             f"every holdings snapshot (the first {first_snapshot}) is dated after the trading"
-            f" calendar's last day ({calendar}'s last price, {calendar_end}), and a snapshot"
-            " waits for its close's prices"
+            f" calendar's last day ({calendar_end}: raw.trading_calendar, as far as any"
+            " instrument, ETF or macro series is loaded), and a snapshot waits for its close's"
+            " prices"
             if waits
             else "no member has a price while its snapshot is in force"
         )

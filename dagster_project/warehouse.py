@@ -8,6 +8,10 @@ A table with a *snapshot* grain (``raw.constituents``: one snapshot per fund and
 loaded snapshot by snapshot: a load replaces each (fund, date) it carries, so a member that left
 the fund is deleted from that date's snapshot (counted as ``rows_deleted``) rather than kept.
 
+The marts' trading calendar, ``raw.trading_calendar``, is reference data the project builds
+(dagster_project.trading_calendar), not a provider's load: it is written whole
+(``write_trading_calendar``) and has no row in the load log.
+
 Rows the warehouse cannot use (a value that is not a number, a price that is zero or negative, a
 required value missing) go to ``raw.quarantine`` with the reason, and are counted in the load
 log. Structural problems fail the whole load: a missing column, a null key, or two rows with the
@@ -96,6 +100,16 @@ CONSTITUENTS = RawTable(
 )
 RAW_TABLES = {t.name: t for t in (PRICES, ETF_SHARES, MACRO_OBSERVATIONS, VALUATIONS, CONSTITUENTS)}
 
+# The marts' trading calendar (int_trading_days): reference data the project builds itself (the
+# asset raw/trading_calendar, from the NYSE calendar), not a provider's rows, so it is written
+# whole (write_trading_calendar) and has no load log. loaded_at: when each day was added.
+TRADING_CALENDAR_DDL = """
+create table if not exists raw.trading_calendar (
+    trading_date date primary key,
+    loaded_at timestamp not null
+)
+"""
+
 LOAD_LOG_DDL = """
 create table if not exists raw.load_log (
     load_id varchar primary key,
@@ -183,6 +197,68 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for migration in LOAD_LOG_MIGRATIONS:
         con.execute(migration)
     con.execute(QUARANTINE_DDL)
+    con.execute(TRADING_CALENDAR_DDL)
+
+
+@dataclass(frozen=True)
+class CalendarResult:
+    rows: int
+    rows_inserted: int
+    rows_deleted: int
+    first_day: date | None
+    last_day: date | None
+
+
+def latest_loaded_day(con: duckdb.DuckDBPyConnection, instruments: list[str]) -> date | None:
+    """The latest date that any of ``instruments`` (raw.prices), any ETF (raw.etf_shares) or
+    any macro series (raw.macro_observations) has reached; None if nothing is loaded. Members'
+    prices do not count: a member's file may run on after every instrument's."""
+    ensure_schema(con)
+    ((latest,),) = con.execute(
+        """
+        select max(day) from (
+            select max(date) as day from raw.prices where symbol in (select unnest(?))
+            union all
+            select max(date) from raw.etf_shares
+            union all
+            select max(date) from raw.macro_observations
+        )
+        """,
+        [instruments],
+    ).fetchall()
+    return latest
+
+
+def write_trading_calendar(
+    con: duckdb.DuckDBPyConnection, days: pd.DatetimeIndex
+) -> CalendarResult:
+    """Make raw.trading_calendar exactly ``days``, in one transaction: days new to it are
+    inserted, days no longer in it deleted, the others left as they were (their loaded_at
+    too, so a day's loaded_at says when it joined the calendar)."""
+    ensure_schema(con)
+    frame = pd.DataFrame({"trading_date": pd.DatetimeIndex(days).normalize().unique()})
+    con.execute("begin transaction")
+    try:
+        con.register("calendar_frame", frame)
+        ((deleted,),) = con.execute(
+            "delete from raw.trading_calendar where trading_date not in"
+            " (select cast(trading_date as date) from calendar_frame)"
+        ).fetchall()
+        ((inserted,),) = con.execute(
+            "insert into raw.trading_calendar select distinct cast(trading_date as date), ?"
+            " from calendar_frame where cast(trading_date as date) not in"
+            " (select trading_date from raw.trading_calendar)",
+            [datetime.now(UTC).replace(tzinfo=None)],
+        ).fetchall()
+        con.unregister("calendar_frame")
+        ((rows, first, last),) = con.execute(
+            "select count(*), min(trading_date), max(trading_date) from raw.trading_calendar"
+        ).fetchall()
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return CalendarResult(rows, inserted, deleted, first, last)
 
 
 AUDIT_DDL = """

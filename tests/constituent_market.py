@@ -168,10 +168,15 @@ def generate(
 
 # ------------------------------------------------------------------------------ the warehouse
 def load_raw(path: Path, prices: pd.DataFrame, constituents: pd.DataFrame) -> None:
+    """Upsert the frames, then write the trading calendar: this market's trading days, the
+    dates of ^GSPC loaded so far (the twin's calendar; the asset raw/trading_calendar would
+    take the NYSE's, and this market trades on some of its holidays)."""
     with duckdb.connect(str(path)) as con:
         warehouse.ensure_schema(con)
         warehouse.upsert(con, "prices", prices, source="test")
         warehouse.upsert(con, "constituents", constituents, source="test")
+        days = con.sql("select distinct date from raw.prices where symbol = '^GSPC'").df()
+        warehouse.write_trading_calendar(con, pd.DatetimeIndex(days["date"]))
 
 
 def run_dbt(path: Path, work: Path, *args: str, dbt_vars: dict | None = None) -> str:

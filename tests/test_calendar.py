@@ -1,4 +1,5 @@
-"""The NYSE trading calendar: known closures, known open days, yearly counts."""
+"""The NYSE trading calendar (exchange_calendars' XNYS): known closures, known open days, yearly
+counts, and the span it covers (the library's default starts only 20 years back)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ CLOSED = [
     "1995-01-02",  # New Year's Day on a Sunday, observed Monday
     "1998-01-19",  # first MLK Day the NYSE closed for
     "2001-09-11",  # September 11: closed through 2001-09-14
+    "2001-09-12",
+    "2001-09-13",
     "2001-09-14",
     "2004-06-11",  # Reagan
     "2007-01-02",  # Ford
@@ -37,6 +40,7 @@ CLOSED = [
 ]
 
 OPEN = [
+    "1995-01-03",  # the sample's first trading day: before exchange_calendars' default start
     "1997-01-20",  # MLK Day before 1998: the NYSE traded
     "1999-12-31",  # New Year's Day 2000 on a Saturday is not observed on the Friday
     "2001-09-17",  # reopening after 9/11
@@ -95,3 +99,9 @@ def test_shape_of_the_result() -> None:
     assert len(trading_days(date(2024, 4, 1), date(2024, 4, 1))) == 1
     assert len(trading_days(date(2024, 4, 2), date(2024, 4, 1))) == 0
     assert trading_days("2024-03-25", pd.Timestamp("2024-04-02")).equals(days)
+
+
+def test_a_day_outside_the_calendar_is_refused_naming_the_span() -> None:
+    with pytest.raises(ValueError, match=r"XNYS trading calendar covers 1970-01-01\.\.2100-12-31"):
+        trading_days(date(1960, 1, 1), date(1960, 12, 31))
+    assert len(trading_days(date(1970, 1, 1), date(1970, 1, 9))) == 6  # 1970-01-01 a holiday

@@ -102,6 +102,13 @@ def test_each_source_refreshes_on_its_own_schedule():
     keys = {k.to_user_string() for k in daily}
     assert {"raw/prices", "raw/etf_shares", "marts/fct_rotation_daily"} <= keys
     assert "raw/macro_observations" not in keys
+    # the trading calendar runs as far as any instrument, ETF or macro series: a refresh of
+    # either extends it, and the daily marts with it
+    assert {"raw/trading_calendar", "marts/fct_macro_daily", "marts/rpt_rotation_scorecard"} <= keys
+    macro = by_name["macro_refresh"].job.selection.resolve(graph)
+    assert {"raw/trading_calendar", "marts/fct_etf_flows_segment_daily"} <= {
+        k.to_user_string() for k in macro
+    }
     valuation = by_name["valuation_refresh"].job.selection.resolve(graph)
     valuation_keys = {k.to_user_string() for k in valuation}
     assert {"raw/constituents", "marts/fct_valuation_monthly", "marts/fct_breadth_daily"} <= (

@@ -333,20 +333,47 @@ def test_member_rows_gone_without_others_written_rebuild_the_totals_whole(market
     pd.testing.assert_frame_equal(incremental, whole)
 
 
+def calendar(path: Path) -> pd.DatetimeIndex:
+    days = read(path, "select trading_date from raw.trading_calendar order by 1")["trading_date"]
+    return pd.DatetimeIndex(days)
+
+
+def write_calendar(path: Path, days: pd.DatetimeIndex) -> None:
+    with duckdb.connect(str(path)) as con:
+        warehouse.write_trading_calendar(con, days)
+
+
+def test_days_added_to_the_calendar_after_their_prices_are_built(tmp_path):
+    """The calendar follows the instruments, ETFs and macro series, not the members: a
+    member's prices may be loaded before their day is a trading day. When the calendar reaches
+    them (no load of raw.prices since), those days are built, and the days before are kept."""
+    market = Warehouse(tmp_path)
+    market.load(market.prices, market.constituents)
+    full = calendar(market.path)
+    write_calendar(market.path, full[full < LAST_DAYS_FROM])
+    market.build()
+    before = market.tables()
+    assert before[0]["price_date"].max() < LAST_DAYS_FROM
+    write_calendar(market.path, full)
+    market.build()
+    market.check()
+    assert market.members()["price_date"].max() == full[-1]
+    kept_before(before, market.tables(), LAST_DAYS_FROM)
+
+
 def test_days_that_stop_being_trading_days_are_removed(tmp_path):
-    """Members loaded before the large-cap index: the calendar is then every price date. The
-    index's history arrives later and starts after the first snapshot: the days before it stop
-    being trading days, though no change reaches them. The table equals a build from nothing.
-    (Not the pandas twin: it has no calendar that starts after the first snapshot.)"""
+    """The calendar loses days that no change reaches (here its first months: a later
+    ROTATION_START_DATE, after the first snapshot). Their rows go, and the table equals a
+    build from nothing. (Not the pandas twin: it has no calendar that starts after the first
+    snapshot.)"""
     (tmp_path / "incremental").mkdir()
     market = Warehouse(tmp_path / "incremental")
-    prices = market.prices
-    index = prices["symbol"] == "^GSPC"
-    market.load(prices[~index], market.constituents)
+    market.load(market.prices, market.constituents)
     market.build()
     first_day = pd.Timestamp("2018-09-04")
     assert (market.members()["price_date"] < first_day).sum() > 1000
-    market.load(prices[index & (prices["date"] >= first_day)], market.constituents.iloc[:0])
+    days = calendar(market.path)
+    write_calendar(market.path, days[days >= first_day])
     market.build()
 
     whole = tmp_path / "whole"

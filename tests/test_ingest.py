@@ -437,11 +437,15 @@ def test_stale_instruments_are_named_with_what_they_stop():
     stale = stale_instruments(last, ["^GSPC", "SPY", "^RUT", "IJR", "RSP"])  # RSP: nothing loaded
     assert list(stale) == ["IJR", "^GSPC"]
     assert stale["^GSPC"].startswith("^GSPC: last price 2026-02-11, 121 days before SPY's")
+    # no longer the calendar's: ^GSPC ends its own pair only, the marts go on
     assert stale["^GSPC"].endswith(
-        "the marts' trading calendar, so the macro, flows, breadth, concentration and scorecard"
-        " marts and every pair with ^GSPC end 2026-02-11"
+        "every pair with ^GSPC (rut_spx) ends 2026-02-11; the daily marts go on to the trading"
+        " calendar's last day without it"
     )
-    assert stale["IJR"].endswith("every pair with IJR ends 2024-04-19")
+    assert "every pair with IJR (ijr_spy) ends 2024-04-19;" in stale["IJR"]
+    # an instrument in no pair (IVV: the seed's pairs use SPY) ends only its own figures
+    ivv = stale_instruments({"IVV": date(2026, 1, 2), "SPY": date(2026, 6, 12)}, ["IVV", "SPY"])
+    assert list(ivv) == ["IVV"] and "IVV's own figures end 2026-01-02;" in ivv["IVV"]
     assert stale_instruments({}, ["SPY"]) == {}
 
 

@@ -1,10 +1,10 @@
 """fct_etf_flows_daily and fct_etf_flows_segment_daily against an independent pandas
 computation on the sample warehouse.
 
-The pandas side reads raw.etf_shares, raw.prices (the trading calendar: the dates of the
-seed's large-cap index) and the instruments seed. It numbers the trading days, keeps a
-flow only where the previous row is the previous trading day, sums windows with numpy
-sliding windows and YTD with groupby/cumsum. Every column and row is compared.
+The pandas side reads raw.etf_shares, the instruments seed and the trading calendar (NYSE
+days through the latest day loaded, worked out apart: calendar_twin). It numbers the trading
+days, keeps a flow only where the previous row is the previous trading day, sums windows with
+numpy sliding windows and YTD with groupby/cumsum. Every column and row is compared.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from calendar_twin import expected_calendar
 from numpy.lib.stride_tricks import sliding_window_view
 
 from dagster_project import reference
@@ -56,13 +57,8 @@ def assert_columns_match(mart: pd.DataFrame, expected: pd.DataFrame, columns: li
 
 @pytest.fixture(scope="module")
 def calendar(sample_warehouse) -> pd.Series:
-    instruments = reference.instruments()
-    large_index = instruments[
-        (instruments["kind"] == "index") & (instruments["segment"] == "large")
-    ]
-    prices = snapshot(sample_warehouse, "select symbol, date from raw.prices")
-    dates = prices[prices["symbol"].isin(large_index["symbol"])]["date"]
-    days = pd.to_datetime(pd.Series(sorted(dates.unique())))
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        days = expected_calendar(con)
     return pd.Series(np.arange(1, len(days) + 1), index=days)  # date -> trading-day number
 
 

@@ -1,12 +1,12 @@
 """fct_macro_daily against an independent pandas computation on the sample warehouse.
 
-The pandas side reads only raw.prices (for the trading days) and raw.macro_observations (every
-vintage of every observation), and recomputes every column of the mart for every trading day
-its own way: what was known on a day is, for each observation, its vintage with the latest
-realtime_start on or before the day (`pd.merge_asof`), and the latest observation known is the
-latest one first published by then; calendar months with `pd.DateOffset`, and the Sahm rule
-month by month in Python for each state of knowledge (each distinct vintage date), never by
-shifting rows.
+The pandas side reads only the trading days (NYSE days through the latest day loaded,
+calendar_twin) and raw.macro_observations (every vintage of every observation), and recomputes
+every column of the mart for every trading day its own way: what was known on a day is, for
+each observation, its vintage with the latest realtime_start on or before the day
+(`pd.merge_asof`), and the latest observation known is the latest one first published by then;
+calendar months with `pd.DateOffset`, and the Sahm rule month by month in Python for each state
+of knowledge (each distinct vintage date), never by shifting rows.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from calendar_twin import expected_calendar
 
 from dagster_project import reference
 
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
-CALENDAR_SYMBOL = "^GSPC"
 CHANGE_MONTHS = (3, 6, 12)
 PHASE_MONTHS = 6
 DBT_PROJECT = Path(reference.PROJECT_ROOT) / "dbt_models" / "dbt_project.yml"
@@ -52,11 +52,9 @@ def mart(sample_warehouse) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def trading_days(sample_warehouse) -> pd.Series:
-    prices = snapshot(sample_warehouse, "select symbol, date from raw.prices")
-    dates = prices.loc[prices["symbol"] == CALENDAR_SYMBOL, "date"]
-    if dates.empty:  # no ^GSPC at all: every price date
-        dates = prices["date"]
-    return as_datetime(np.sort(dates.unique()))
+    # the marts' calendar: NYSE days through the latest day loaded (calendar_twin)
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        return as_datetime(expected_calendar(con).to_numpy())
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
 """rpt_rotation_scorecard against a pandas computation of its rules from the marts it joins.
 
-The input marts are checked against raw data by their own tests; this one checks the joins (the
-valuation of the last complete month, same-day flows, macro and breadth of the small leg or a
-fund tracking it) and every signal rule.
+The input marts are checked against raw data by their own tests; this one checks the days (every
+trading day of the calendar, worked out apart in calendar_twin, from the pair's first common
+day), the joins (the valuation of the last complete month, same-day flows, macro and breadth of
+the small leg or a fund tracking it), every signal rule, and why the momentum is missing (from
+the legs' rows in raw.prices).
 """
 
 import duckdb
@@ -10,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from calendar_twin import expected_calendar
 
 from dagster_project import reference
 from dagster_project.resources import DBT_PROJECT_DIR
@@ -42,12 +45,61 @@ def small_leg_breadth(con: duckdb.DuckDBPyConnection, pair: str) -> pd.DataFrame
     )
 
 
+def missing_reasons(con: duckdb.DuckDBPyConnection, pair: str, frame: pd.DataFrame) -> pd.Series:
+    """Why each day of ``frame`` (scorecard_date, regime, has_row) has no momentum: each leg
+    without a price that day, with its last price before; else no regime yet."""
+    legs = reference.pairs().set_index("pair_id").loc[pair, ["small_symbol", "large_symbol"]]
+    day = frame["scorecard_date"].to_numpy()
+    parts = []
+    for leg in legs:
+        dates = np.sort(
+            con.execute("select date from raw.prices where symbol = ?", [leg]).df()["date"]
+        )
+        dates = dates[np.isin(dates, day)].astype("datetime64[ns]")  # on the scorecard's days
+        at = np.searchsorted(dates, day, side="right") - 1
+        last = [str(dates[i])[:10] if i >= 0 else None for i in at]
+        parts.append(
+            pd.Series(
+                [
+                    None
+                    if priced
+                    else f"no price of {leg} that day ("
+                    + (f"last price {previous}" if previous else "none before")
+                    + ")"
+                    for priced, previous in zip(np.isin(day, dates), last, strict=True)
+                ],
+                index=frame.index,
+            )
+        )
+    legs_missing = pd.concat(parts, axis=1).apply(
+        lambda row: "; ".join(text for text in row if text) or None, axis=1
+    )
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    reason[~frame["has_row"]] = legs_missing[~frame["has_row"]]
+    no_regime = frame["has_row"] & frame["regime"].isna()
+    reason[no_regime] = f"fewer than {VARS['rotation_ma_long_days']} common days of the pair"
+    return reason
+
+
 def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     pair = VARS["scorecard_pair"]
     rotation = con.execute(
         "select pair_id, rotation_date, regime from marts.fct_rotation_daily where pair_id = ?",
         [pair],
     ).df()
+    # every calendar day from the pair's first common day on, whether the pair has a row or not
+    days = expected_calendar(con)
+    if len(rotation):
+        days = days[days >= rotation["rotation_date"].min()]
+    rotation = pd.DataFrame({"scorecard_date": days}).merge(
+        rotation.assign(has_row=True),
+        left_on="scorecard_date",
+        right_on="rotation_date",
+        how="left",
+    )
+    rotation["has_row"] = rotation["has_row"].astype("boolean").fillna(False).astype(bool)
+    rotation["pair_id"] = pair
+    rotation["momentum_missing_reason"] = missing_reasons(con, pair, rotation)
     valuation = con.execute(
         "select month_start, discount_percentile_frac from marts.fct_valuation_monthly"
     ).df()
@@ -59,7 +111,7 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "select trading_date, fed_cycle_phase, sahm_triggered, core_cpi_yoy_pct"
         " from marts.fct_macro_daily"
     ).df()
-    frame = rotation.rename(columns={"rotation_date": "scorecard_date"})
+    frame = rotation.drop(columns="rotation_date")
     # the last complete month: the month before the day's month
     frame["valuation_month"] = (frame["scorecard_date"].dt.to_period("M") - 1).dt.to_timestamp()
     frame = frame.merge(
@@ -156,6 +208,10 @@ def test_scorecard_matches_pandas(marts):
             mart[column].to_numpy(dtype=float), want[column].to_numpy(dtype=float), err_msg=column
         )
     assert mart["composite_label"].tolist() == want["composite_label"].tolist()
+    assert (
+        mart["momentum_missing_reason"].fillna("").tolist()
+        == want["momentum_missing_reason"].fillna("").tolist()
+    )
 
 
 def test_flows_signal_is_for_size_not_usd(marts):

@@ -165,6 +165,22 @@ def test_the_scorecard_table_is_the_marts_latest_row(sample_warehouse, asset_pag
     for column in [*SIGNALS, "composite_score"]:  # the reading shown: +1 / 0 / -1
         mart = row[column]
         assert cells[column][1] == ("n/a" if pd.isna(mart) else f"{int(mart):+d}" if mart else "0")
+    assert "momentum_missing_reason" not in cells  # known momentum: no reason shown
+
+
+def test_the_scorecard_table_says_why_the_momentum_is_missing(sample_warehouse):
+    # a day ^GSPC has no price: the mart keeps the row, its momentum null with the reason
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        row = con.sql(
+            "select * from marts.rpt_rotation_scorecard order by scorecard_date desc limit 1"
+        ).df()
+    reason = "no price of ^GSPC that day (last price 2026-02-27)"
+    row = row.assign(
+        regime=None, momentum_signal=pd.array([None], dtype="Int32"), momentum_missing_reason=reason
+    )
+    cells = scorecard_cells(report.scorecard_table(row))
+    assert cells["momentum_signal"] == ("", "n/a")
+    assert cells["momentum_missing_reason"] == (reason, reason)
 
 
 # ---- missing data
@@ -249,7 +265,7 @@ def test_the_episode_note_counts_this_pairs_episodes(data):
 
 
 def test_a_stale_instrument_is_a_warning_at_the_top_of_the_page(sample_warehouse, warehouse_copy):
-    # ^GSPC's prices end a month early: every figure stops there, which the page must say
+    # ^GSPC's prices end a month early: its pair stops there, which the page must say
     warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from raw.prices where symbol = '^GSPC' and date > '2026-05-29'")

@@ -435,15 +435,16 @@ def good_fct_rate_sensitivity() -> pd.DataFrame:
 
 
 def good_rpt_rotation_scorecard() -> pd.DataFrame:
-    # three days: everything for small caps, everything for large caps, mixed with gaps
+    # three days: everything for small caps, everything for large caps, mixed with gaps (a
+    # leg without a price that day: no momentum, and why)
     return pd.DataFrame(
         {
             "pair_id": ["rut_spx", "rut_spx", "rut_spx"],
             "scorecard_date": days("2026-06-29", "2026-06-30", "2026-07-01"),
-            "regime": ["small_cap_leadership", "large_cap_leadership", "neutral"],
-            "spread_63d_bps": [610.4, -580.0, 20.0],
-            "spread_ytd_bps": [190.0, -190.0, -12.0],
-            "spread_10d_zscore": [1.9, -1.2, 0.1],
+            "regime": ["small_cap_leadership", "large_cap_leadership", None],
+            "spread_63d_bps": [610.4, -580.0, None],
+            "spread_ytd_bps": [190.0, -190.0, None],
+            "spread_10d_zscore": [1.9, -1.2, None],
             "valuation_month": days("2026-05-01", "2026-05-01", "2026-06-01"),
             "relative_forward_pe": [0.82, 1.21, 1.0],
             "discount_percentile_frac": [0.15, 0.85, 0.5],
@@ -456,7 +457,12 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
             "breadth_fund": ["^RUT", "IWM", None],  # no constituents on the third day
             "breadth_above_ma_200_frac": [0.68, 0.31, None],
             "breadth_participation_63d_bps": [140.0, -720.0, None],
-            "momentum_signal": ints(1, -1, 0, dtype="Int32"),
+            "momentum_signal": ints(1, -1, None, dtype="Int32"),
+            "momentum_missing_reason": [
+                None,
+                None,
+                "no price of ^GSPC that day (last price 2026-06-30)",
+            ],
             "valuation_signal": ints(1, -1, 0, dtype="Int32"),
             "flows_signal": ints(1, -1, None, dtype="Int32"),
             "rates_signal": ints(1, -1, 0, dtype="Int32"),
@@ -464,7 +470,7 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
             "inflation_risk_signal": ints(0, -1, 1, dtype="Int32"),
             "breadth_signal": ints(1, -1, None, dtype="Int32"),
             "composite_score": ints(5, -7, 1, dtype="Int32"),
-            "signals_available": ints(7, 7, 4, dtype="Int32"),
+            "signals_available": ints(7, 7, 3, dtype="Int32"),
             "composite_label": ["supports_small_caps", "supports_large_caps", "mixed"],
         }
     )
@@ -1150,6 +1156,22 @@ BAD = [
         1,
         momentum_signal=1,
         composite_score=-5,
+    ),
+    bad(
+        "scorecard: momentum missing without a reason",
+        SCORECARD,
+        NOT_NULL,
+        "momentum_missing_reason",
+        2,
+        momentum_missing_reason=None,
+    ),
+    bad(
+        "scorecard: a reason for a momentum that is known",
+        SCORECARD,
+        NULL,
+        "momentum_missing_reason",
+        0,
+        momentum_missing_reason="no price of ^GSPC that day (last price 2026-06-26)",
     ),
     bad(
         "scorecard: rates signal against the Fed cycle",

@@ -23,8 +23,8 @@ def test_the_summary_labels_each_pair_and_warns_of_nothing_when_current(sample_w
     assert "  iwm_spy: Russell 2000 ETF vs S&P 500 ETF on total return (adjusted close)" in out
 
 
-def test_a_stale_calendar_index_is_a_warning_naming_what_it_stops(warehouse_copy, printed):
-    # ^GSPC's file stopped 30 days before the others': the scorecard ends with it, unsaid
+def test_a_stale_index_is_a_warning_naming_the_pairs_it_stops(warehouse_copy, printed):
+    # ^GSPC's file stopped 30 days before the others': its pair ends with it, unsaid
     warehouse = warehouse_copy
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from raw.prices where symbol = '^GSPC' and date > '2026-05-29'")
@@ -32,8 +32,8 @@ def test_a_stale_calendar_index_is_a_warning_naming_what_it_stops(warehouse_copy
     warnings = [line for line in out.splitlines() if line.startswith("WARNING")]
     assert warnings == [
         "WARNING: ^GSPC: last price 2026-05-29, 32 days before ^RUT's (2026-06-30): the source has"
-        " nothing newer; ^GSPC's days are the marts' trading calendar, so the macro, flows,"
-        " breadth, concentration and scorecard marts and every pair with ^GSPC end 2026-05-29"
+        " nothing newer; every pair with ^GSPC (rut_spx) ends 2026-05-29; the daily marts go"
+        " on to the trading calendar's last day without it"
     ]
 
 
@@ -71,8 +71,9 @@ def test_empty_breadth_marts_say_why(warehouse_copy, printed):
     out = printed(warehouse)
     assert (
         "WARNING: the breadth and concentration marts are empty: every holdings snapshot (the"
-        " first 2026-07-01) is dated after the trading calendar's last day (^GSPC's last price,"
-        " 2026-06-30), and a snapshot waits for its close's prices"
+        " first 2026-07-01) is dated after the trading calendar's last day (2026-06-30:"
+        " raw.trading_calendar, as far as any instrument, ETF or macro series is loaded), and a"
+        " snapshot waits for its close's prices"
     ) in out
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update raw.constituents set date = '2026-06-30'")

@@ -55,6 +55,13 @@ trading_days as (
     select * from {{ ref('int_trading_days') }}
 
 ),
+
+-- when each trading day joined the calendar (raw.trading_calendar, written after the loads)
+calendar as (
+
+    select * from {{ ref('stg_raw__trading_calendar') }}
+
+),
 {%- if is_incremental() %}
 
 -- what the table's rows were built from: the loads up to its last build, and the code then
@@ -62,8 +69,8 @@ built as (
 
     select
         {{ replace_from_built('inputs_loaded_at', version) | trim | indent(4) }},
-        -- a day that stopped being a trading day (the calendar falls back to every price date
-        -- until the large-cap index is loaded: see int_trading_days)
+        -- a day that stopped being a trading day (the calendar starts later, or ends earlier
+        -- after a full refresh: see int_trading_days)
         exists (
             select 1 from {{ this }} as kept
             anti join trading_days on trading_days.trading_date = kept.price_date
@@ -72,8 +79,10 @@ built as (
 
 ),
 
--- the first day that a change since then reaches: a price of any symbol written after it
--- (the index's prices make the calendar), a holdings row written after it (from its
+-- the first day that a change since then reaches: a price of any symbol written after it, a
+-- day added to the calendar after it (the calendar follows the instruments, ETFs and macro
+-- series, so a member's prices may be loaded before their day is a trading day), a holdings
+-- row written after it (from its
 -- snapshot's effective date), members dropped from a snapshot after it (from the effective
 -- date of the load's first snapshot), a kept day whose snapshot in force is no longer the one
 -- its rows were built with (one dated on a market holiday takes effect at the close before it
@@ -103,6 +112,10 @@ changed_from as (
                     -- read directly: a CTE read twice (here and in the windows) is
                     -- materialized whole by DuckDB, every price row
                     select min(price_date) from {{ ref('stg_raw__prices') }}
+                    where loaded_at > built.loaded_at
+                ),
+                (
+                    select min(trading_date) from calendar
                     where loaded_at > built.loaded_at
                 ),
                 (
@@ -247,7 +260,9 @@ final as (
         is_new_low_252d,
 
         -- what the row was built from (see the yml)
-        (select max(finished_at) from loads) as inputs_loaded_at,
+        greatest(
+            (select max(finished_at) from loads), (select max(loaded_at) from calendar)
+        ) as inputs_loaded_at,
         '{{ version }}' as model_version,
         {%- if is_incremental() %}
         (select price_date from changed_from) as rebuilt_from

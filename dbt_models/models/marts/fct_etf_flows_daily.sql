@@ -3,9 +3,10 @@
     flow_t = (shares_outstanding_t - shares_outstanding_{t-1}) * nav_t, where t-1 is the
     previous trading day, and its rolling and year-to-date sums. See fct_etf_flows_daily.yml.
 
-    Trading days are the price dates of the seed's large-cap index (^GSPC); see int_trading_days. A flow exists only when the ETF's previous row is exactly the
-    previous trading day and both share counts and today's NAV are known: a gap in the share
-    history gives no flow (null), never the sum of several days' flows.
+    Trading days are the marts' calendar (int_trading_days). A flow exists only when the ETF's
+    previous row is exactly the previous trading day and both share counts and today's NAV are
+    known: a gap in the share history gives no flow (null), never the sum of several days'
+    flows.
 -#}
 
 with shares as (

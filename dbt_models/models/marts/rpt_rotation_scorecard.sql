@@ -1,18 +1,33 @@
 {#-
-    One row per trading day of the headline pair: the page an analyst opens first. Each of the
-    seven named signals is +1 (supports small-cap leadership), 0 (neutral) or -1 (supports
-    large caps), or null when its input is unknown that day; the composite is their sum. Every
-    input is one that was known on the day (macro point in time, valuation of the last complete
-    month, breadth of the day's close).
+    One row per trading day (int_trading_days) from the headline pair's first common day on:
+    the page an analyst opens first. Each of the seven named signals is +1 (supports small-cap
+    leadership), 0 (neutral) or -1 (supports large caps), or null when its input is unknown that
+    day; the composite is their sum. Every input is one that was known on the day (macro point
+    in time, valuation of the last complete month, breadth of the day's close). A day on which a
+    leg of the pair has no price keeps its row: its momentum is null, and
+    momentum_missing_reason says why.
     The rules and thresholds are in rpt_rotation_scorecard.yml and dbt_project.yml.
 -#}
 
 {%- set pair = var('scorecard_pair') -%}
+{%- set ma_long_days = var('rotation_ma_long_days') | int -%}
 
-with rotation as (
+with trading_days as (
+
+    select * from {{ ref('int_trading_days') }}
+
+),
+
+rotation as (
 
     select * from {{ ref('fct_rotation_daily') }}
     where pair_id = '{{ pair }}'
+
+),
+
+prices as (
+
+    select * from {{ ref('fct_prices_daily') }}
 
 ),
 
@@ -90,28 +105,65 @@ small_leg_breadth as (
 
 ),
 
--- a month's valuation is complete, and so known, from the first day of the next month
-rotation_days as (
+-- every trading day from the pair's first common day on (every day of the calendar when the
+-- pair has none): a leg without a price ends only the momentum, not the row. A month's
+-- valuation is complete, and so known, from the first day of the next month.
+scorecard_days as (
 
     select
-        *,
+        trading_days.trading_date as scorecard_date,
         cast(
-            {{ dbt.dateadd('month', -1, dbt.date_trunc('month', 'rotation_date')) }} as date
+            {{ dbt.dateadd('month', -1, dbt.date_trunc('month', 'trading_days.trading_date')) }}
+            as date
         ) as valuation_month
-    from rotation
+    from trading_days
+    where trading_days.trading_date >= coalesce(
+        (select min(rotation_date) from rotation),
+        (select min(trading_date) from trading_days)
+    )
+
+),
+
+-- whether each leg has a price that day, and its last price on or before the day
+leg_days as (
+
+    select
+        scorecard_days.scorecard_date,
+        pairs.small_symbol,
+        pairs.large_symbol,
+        small_leg.price_date is not null as small_is_priced,
+        large_leg.price_date is not null as large_is_priced,
+        max(small_leg.price_date) over (
+            order by scorecard_days.scorecard_date
+            rows between unbounded preceding and current row
+        ) as small_last_price_date,
+        max(large_leg.price_date) over (
+            order by scorecard_days.scorecard_date
+            rows between unbounded preceding and current row
+        ) as large_last_price_date
+    from scorecard_days
+    cross join pairs
+    left join prices as small_leg
+        on
+            small_leg.symbol = pairs.small_symbol
+            and small_leg.price_date = scorecard_days.scorecard_date
+    left join prices as large_leg
+        on
+            large_leg.symbol = pairs.large_symbol
+            and large_leg.price_date = scorecard_days.scorecard_date
 
 ),
 
 inputs as (
 
     select
-        rotation.pair_id,
-        rotation.rotation_date as scorecard_date,
+        '{{ pair }}' as pair_id,
+        scorecard_days.scorecard_date,
         rotation.regime,
         rotation.spread_63d_bps,
         rotation.spread_ytd_bps,
         rotation.spread_10d_zscore,
-        rotation.valuation_month,
+        scorecard_days.valuation_month,
         valuation.relative_forward_pe,
         valuation.discount_percentile_frac,
         flows.small_minus_large_flow_21d_usd,
@@ -122,16 +174,46 @@ inputs as (
         macro.core_cpi_yoy_pct,
         small_leg_breadth.fund as breadth_fund,
         small_leg_breadth.above_ma_200_frac as breadth_above_ma_200_frac,
-        small_leg_breadth.participation_63d_bps as breadth_participation_63d_bps
-    from rotation_days as rotation
+        small_leg_breadth.participation_63d_bps as breadth_participation_63d_bps,
+        -- why the momentum is unknown: a leg without a price that day (the pair has no row),
+        -- else the pair's 200-day average not yet full (null regime)
+        case
+            when rotation.rotation_date is null
+                then concat_ws(
+                    '; ',
+                    case
+                        when not leg_days.small_is_priced
+                            then 'no price of ' || leg_days.small_symbol || ' that day ('
+                            || coalesce(
+                                'last price ' || cast(leg_days.small_last_price_date as {{ dbt.type_string() }}),
+                                'none before'
+                            ) || ')'
+                    end,
+                    case
+                        when not leg_days.large_is_priced
+                            then 'no price of ' || leg_days.large_symbol || ' that day ('
+                            || coalesce(
+                                'last price ' || cast(leg_days.large_last_price_date as {{ dbt.type_string() }}),
+                                'none before'
+                            ) || ')'
+                    end
+                )
+            when rotation.regime is null
+                then 'fewer than {{ ma_long_days }} common days of the pair'
+        end as momentum_missing_reason
+    from scorecard_days
+    left join leg_days
+        on leg_days.scorecard_date = scorecard_days.scorecard_date
+    left join rotation
+        on rotation.rotation_date = scorecard_days.scorecard_date
     left join valuation
-        on valuation.month_start = rotation.valuation_month
+        on valuation.month_start = scorecard_days.valuation_month
     left join flows
-        on flows.flow_date = rotation.rotation_date
+        on flows.flow_date = scorecard_days.scorecard_date
     left join macro
-        on macro.trading_date = rotation.rotation_date
+        on macro.trading_date = scorecard_days.scorecard_date
     left join small_leg_breadth
-        on small_leg_breadth.breadth_date = rotation.rotation_date
+        on small_leg_breadth.breadth_date = scorecard_days.scorecard_date
 
 ),
 
