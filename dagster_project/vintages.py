@@ -56,7 +56,8 @@ def new_vintages(frame: pd.DataFrame, stored: pd.DataFrame, today: date) -> pd.D
       of the same observation starting earlier has it) adds nothing and is dropped (FRED's API
       repeats a value from the start of the real-time period asked for);
     - a value from a source without vintages (kind ``release`` or ``estimate``) is dropped when
-      it equals the observation's latest stored value; when it differs from it (a revision), it
+      it equals the observation's latest stored value or the value stored under its own key (a
+      release-dated value a vintage revised since); when it differs from both (a revision), it
       is a new vintage known from ``today`` (kind ``loaded``), not from its release date, which
       the stored value already holds.
 
@@ -74,8 +75,10 @@ def new_vintages(frame: pd.DataFrame, stored: pd.DataFrame, today: date) -> pd.D
 
     stored = days(stored).sort_values(key)
     incoming = days(frame)
-    exact = incoming.merge(stored[key].assign(_stored=True), on=key, how="left")["_stored"]
-    exact = exact.fillna(False).astype(bool).to_numpy()
+    at_key = incoming[key].merge(
+        stored[[*key, "value"]].rename(columns={"value": "at_key"}), on=key, how="left"
+    )["at_key"]
+    exact = at_key.notna().to_numpy()
     numbers = pd.to_numeric(incoming["value"], errors="coerce")
 
     # the stored value in force at each incoming realtime_start (the latest stored vintage
@@ -101,11 +104,15 @@ def new_vintages(frame: pd.DataFrame, stored: pd.DataFrame, today: date) -> pd.D
 
     without = incoming["realtime_kind"].isin(WITHOUT_VINTAGES).to_numpy()
     repeats = (~without) & (~exact) & (in_force["in_force"].to_numpy() == numbers.to_numpy())
-    same_as_latest = without & (latest.to_numpy() == numbers.to_numpy())
-    revised = without & latest.notna().to_numpy() & ~same_as_latest
+    # nothing new: the latest stored value, or the value stored under the same key (an old
+    # release-dated value that a vintage revised since, read again)
+    same_as_stored = without & (
+        (latest.to_numpy() == numbers.to_numpy()) | (at_key.to_numpy() == numbers.to_numpy())
+    )
+    revised = without & latest.notna().to_numpy() & ~same_as_stored
     out = frame.copy()
     out.loc[revised, "realtime_start"] = [
         max(start, pd.Timestamp(today)) for start in incoming.loc[revised, "realtime_start"]
     ]
     out.loc[revised, "realtime_kind"] = "loaded"
-    return out[~(repeats | same_as_latest)].reset_index(drop=True)
+    return out[~(repeats | same_as_stored)].reset_index(drop=True)
