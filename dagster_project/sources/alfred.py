@@ -127,8 +127,8 @@ def backdate_archive_start(
 
     The release date is the first of ``published`` (FRED's release dates of the series' release)
     after the observation's period (kind ``release``); without ``published``, or for an
-    observation whose period ended before the first of them (FRED does not list its release),
-    the project's calendar (kind ``estimate``).
+    observation whose period ended before the first of them or after the last (its release is
+    not among them), the project's calendar (kind ``estimate``).
     """
     if frame.empty:
         return frame
