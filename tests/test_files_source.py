@@ -347,17 +347,6 @@ def test_fred_value_in_second_column_under_another_name(tmp_path):
     _drop(tmp_path, "macro/DFF.csv", ["date,value", "2026-01-02,3.64"])
     frame = _all(_source(tmp_path), "macro", "DFF")
     assert frame["value"].tolist() == [3.64]
-    _drop(tmp_path, "macro/UNRATE.csv", ["observation_date,UNRATE_20260105", "2025-12-01,4.6"])
-    assert _all(_source(tmp_path), "macro", "UNRATE")["value"].tolist() == [4.6]  # a vintage
-
-
-def test_of_several_vintages_the_latest_is_loaded(tmp_path, caplog):
-    lines = ["observation_date,UNRATE_20260601,UNRATE_20260105", "2025-12-01,4.5,4.6"]
-    _drop(tmp_path, "macro/UNRATE.csv", lines)
-    with caplog.at_level(logging.WARNING):
-        frame = _all(_source(tmp_path), "macro", "UNRATE")
-    assert frame["value"].tolist() == [4.5]  # June's vintage, whatever the column order
-    assert "2 vintages (UNRATE_20260105 to UNRATE_20260601): the latest" in caplog.text
 
 
 def test_fred_file_holding_another_series_names_both(tmp_path):

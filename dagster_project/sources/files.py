@@ -5,6 +5,12 @@
 Column names are matched case-insensitively, extra columns are ignored. Prices of the members of
 a fund are files like any other: ``prices/<MEMBER>.csv``.
 
+``macro/<SERIES_ID>.csv`` is FRED's graph CSV (``observation_date,<SERIES>``: one vintage, its
+rows dated by the loader from the release calendar) or one of ALFRED's downloads with every
+vintage (the wide "all vintages" CSV, ``observation_date,UNRATE_20240705,..``, or the real-time
+periods ``realtime_start,realtime_end,date,value``), told apart by the header; ``alfred.py``
+reads ALFRED's, every vintage of each date loads.
+
 ``holdings/<FUND>_holdings*.csv``: iShares holdings CSVs exactly as downloaded from the fund's
 page (``IWM_holdings.csv``), for the iShares funds of the instruments seed; any number per fund
 (``IWM_holdings_20260530.csv``, ``IWM_holdings (1).csv``: whatever follows ``_holdings`` in the
@@ -28,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from dagster_project import reference
-from dagster_project.sources import holdings
+from dagster_project.sources import alfred, holdings
 from dagster_project.sources.base import FetchError, NotProvided, fill_adjustment
 
 FOLDERS = ("prices", "macro", "etf_shares", "valuations", "holdings")
@@ -96,32 +102,29 @@ class FilesSource:
         return _finish(out, ["date"], symbol, path, start, end)
 
     def macro(self, series_id: str, start: date, end: date) -> pd.DataFrame:
-        """FRED graph CSV: observation_date (or DATE) and the series, ``.`` or empty = missing.
+        """One of three formats, told apart by the header (``alfred`` parses the last two):
 
-        The value column is named after the series; ``value`` (FRED's API) or the series with a
-        suffix (ALFRED's vintages: ``UNRATE_20260105``; of several, the latest) is taken as it
-        too. A column named after another series is an error: the file holds another series
-        than its name says.
+        - FRED's graph CSV: observation_date (or DATE) and the series, ``.`` or empty =
+          missing. The value column is named after the series; ``value`` (FRED's API) is taken
+          as it too. One vintage without dates: series_id, date, value (the loader dates them).
+        - ALFRED's wide CSV, a column per vintage (``UNRATE_20240705``): every vintage.
+        - ALFRED's real-time periods, ``realtime_start,realtime_end,date,value``: every vintage.
+
+        A column named after another series is an error: the file holds another series than its
+        name says.
         """
         path = self._path("macro", series_id)
         frame = _read(path, series_id)
+        if alfred.is_periods(frame.columns):
+            return self._macro_vintages(series_id, path, frame, "date", start, end)
         date_column = "observation_date" if "observation_date" in frame else "date"
         series = series_id.lower()
+        others = [c for c in frame if c not in (date_column, LINE) and not c.startswith("unnamed:")]
+        if series not in frame and "value" not in frame and others and "_" in others[0]:
+            return self._macro_vintages(series_id, path, frame, date_column, start, end)
         second = frame.columns[1] if len(frame.columns) > 2 else date_column
-        vintages = sorted(c for c in frame.columns if c.startswith(f"{series}_"))
-        if series not in frame and len(vintages) > 1:
-            second = vintages[-1]
-            log.warning(
-                "%s: %s has %d vintages (%s to %s): the latest, %s, is loaded",
-                series_id,
-                path,
-                len(vintages),
-                vintages[0].upper(),
-                second.upper(),
-                second.upper(),
-            )
         if series not in frame and second != date_column:
-            if second != "value" and not second.startswith(f"{series}_"):
+            if second != "value":
                 raise FetchError(
                     series_id,
                     str(path),
@@ -139,6 +142,30 @@ class FilesSource:
             }
         )
         return _finish(out[out["value"].notna()], ["date"], series_id, path, start, end)
+
+    def _macro_vintages(
+        self,
+        series_id: str,
+        path: Path,
+        frame: pd.DataFrame,
+        date_column: str,
+        start: date,
+        end: date,
+    ) -> pd.DataFrame:
+        """An ALFRED download (wide, or real-time periods when it has ``realtime_start``): every
+        vintage, the first ones of observations older than the archive dated by the calendar."""
+        _require(frame, [date_column], series_id, path)
+        frame = frame.assign(**{date_column: _dates(frame, date_column, series_id, path)})
+        if alfred.is_periods(frame.columns):
+            table = frame[[*alfred.PERIOD_COLUMNS, LINE]]
+            out = alfred.periods(series_id, str(path), table, keep=(LINE,))
+        else:
+            table = frame.drop(columns=[c for c in frame if c.startswith("unnamed:")])
+            out = alfred.wide(series_id, str(path), table, date_column, keep=(LINE,))
+        out = alfred.backdate_archive_start(series_id, out)
+        out["value"] = _values(out["value"], missing=("", "."))
+        keys = ["date", "realtime_start"]
+        return _finish(out, keys, series_id, path, start, end)
 
     def etf_shares(self, symbol: str, start: date, end: date) -> pd.DataFrame:
         """date, shares_outstanding, nav[, total_net_assets]; ``_m``/``_musd`` = millions."""

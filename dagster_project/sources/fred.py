@@ -2,16 +2,21 @@
 
 Without a key: ``GET {graph_url}/graph/fredgraph.csv?id=<SERIES>&cosd=YYYY-MM-DD&coed=YYYY-MM-DD``,
 a CSV ``observation_date,<SERIES>`` (files before 2024 say ``DATE``); ``.`` or an empty cell is
-a missing observation. With a key: ``GET {api_url}/fred/series/observations?series_id=..&
-api_key=..&file_type=json&observation_start=..&observation_end=..``, JSON
-``{"observations": [{"realtime_start", "realtime_end", "date", "value"}]}`` with ``"."`` for
-missing; errors come back as HTTP 400 ``{"error_code": 400, "error_message": ".."}``.
+a missing observation. It has no vintages: ``series_id, date, value`` (float; missing
+observations are absent, never NaN), dated by the loader from the release calendar.
 
-Both return ``series_id, date, value`` (float; missing observations are absent, never NaN). The
-API's ``realtime_start`` is not kept: asked without real-time parameters, FRED gives every
-observation the request's real-time period (today), not the day its value was published, and
-as a publication date it would make the whole history unusable before today. Publication dates
-come from the seed's release lags, as for the graph CSV.
+With a key, every vintage (ALFRED's real-time periods): ``GET {api_url}/fred/series/observations?
+series_id=..&api_key=..&file_type=json&observation_start=..&observation_end=..&realtime_start=
+1776-07-04&realtime_end=9999-12-31`` (FRED's earliest and latest real-time days), JSON
+``{"count", "offset", "limit", "observations": [{"realtime_start", "realtime_end", "date",
+"value"}]}`` with ``"."`` for missing; at most ``limit`` (100000) rows a page, the rest asked for
+with ``offset``. The rows out add ``realtime_start`` and ``realtime_kind`` ``vintage``, only
+the vintages that change a value (``alfred.periods``). ALFRED's archive of a series starts on
+some day: the observations it holds from before are dated by their release (see ``alfred``),
+FRED's own release dates of the series' release: ``fred/series/release?series_id=..``
+(``{"releases": [{"id", ..}]}``) then ``fred/release/dates?release_id=..`` (``{"count",
+"release_dates": [{"release_id", "date"}]}``), kind ``release``. Errors come back as HTTP 400
+``{"error_code": 400, "error_message": ".."}``; the key never appears in a message.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from datetime import date
 
 import pandas as pd
 
+from dagster_project.sources import alfred
 from dagster_project.sources.base import FetchError
 from dagster_project.sources.http import (
     HttpClient,
@@ -32,6 +38,10 @@ from dagster_project.sources.http import (
 
 DATE_HEADERS = ("observation_date", "date")
 MISSING = (".", "")
+COLUMNS = ["series_id", "date", "value"]
+# FRED's earliest and latest real-time days: every vintage there is
+EVERY_VINTAGE = {"realtime_start": "1776-07-04", "realtime_end": "9999-12-31"}
+RELEASE_DATES_LIMIT = 10000  # the most fred/release/dates gives a page
 
 
 class Fred:
@@ -51,7 +61,8 @@ class Fred:
         self.api_key = api_key or None
 
     def observations(self, series_id: str, start: date, end: date) -> pd.DataFrame:
-        """series_id, date, value of ``series_id`` over ``start``..``end``."""
+        """series_id, date, value of ``series_id`` over ``start``..``end``; from the API, every
+        vintage of those dates, with realtime_start and realtime_kind."""
         if self.api_key:
             return self._from_api(series_id, start, end)
         return self._from_graph(series_id, start, end)
@@ -88,22 +99,72 @@ class Fred:
         url = f"{self.api_url}/fred/series/observations"
         params = {
             "series_id": series_id,
-            "api_key": self.api_key,
             "file_type": "json",
             "observation_start": start.isoformat(),
             "observation_end": end.isoformat(),
+            **EVERY_VINTAGE,
         }
+        where, observations = self._pages(series_id, url, params, "observations")
+        if not observations:
+            return pd.DataFrame(columns=[*COLUMNS, "realtime_start", "realtime_kind"])
+        table = pd.DataFrame(observations, columns=list(alfred.PERIOD_COLUMNS), dtype=str)
+        table["date"] = parse_dates(series_id, where, table["date"], "%Y-%m-%d")
+        frame = alfred.periods(series_id, where, table)
+        frame["value"] = parse_numbers(series_id, where, frame["value"], "value")
+        frame = alfred.backdate_archive_start(series_id, frame, self._release_dates(series_id))
+        inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
+        return frame[inside].reset_index(drop=True)
+
+    def _release_dates(self, series_id: str) -> pd.Series:
+        """Every date of the series' release FRED lists (past and scheduled), ascending."""
+        url = f"{self.api_url}/fred/series/release"
+        params = {"series_id": series_id, "file_type": "json"}
+        where, found = self._pages(series_id, url, params, "releases")
+        ids = [r.get("id") for r in found if isinstance(r, dict)]
+        if not ids or not isinstance(ids[0], int):
+            raise FetchError(series_id, where, "the JSON names no release (no 'releases' id)")
+        url = f"{self.api_url}/fred/release/dates"
+        params = {
+            "release_id": ids[0],
+            "file_type": "json",
+            "include_release_dates_with_no_data": "true",
+            **EVERY_VINTAGE,
+            "limit": RELEASE_DATES_LIMIT,
+            "sort_order": "asc",
+        }
+        where, listed = self._pages(series_id, url, params, "release_dates")
+        days = pd.Series([d.get("date") if isinstance(d, dict) else None for d in listed])
+        return parse_dates(series_id, where, days, "%Y-%m-%d")
+
+    def _pages(self, series_id: str, url: str, params: dict, key: str) -> tuple[str, list]:
+        """The ``key`` list of every page of an API answer (``count`` rows in all, a page
+        holding up to ``limit``: the next asked for with ``offset``), and the first page's URL
+        without the key."""
         secrets = (self.api_key,)
+        params = {**params, "api_key": self.api_key}
         where = self.http.where(url, params, secrets)
-        try:
-            payload = self.http.get_json(series_id, url, params, secrets=secrets)
-        except HttpStatusError as err:
-            raise _api_error(series_id, where, err) from None
-        observations = payload.get("observations") if isinstance(payload, dict) else None
-        if not isinstance(observations, list):
-            raise FetchError(series_id, where, "the JSON has no 'observations' list")
-        frame = pd.DataFrame(observations, columns=["date", "value"], dtype=str)
-        return _frame(series_id, where, frame["date"], frame["value"], start, end)
+        rows: list = []
+        while True:
+            paged = {**params, "offset": len(rows)} if rows else params
+            at = self.http.where(url, paged, secrets)
+            try:
+                payload = self.http.get_json(series_id, url, paged, secrets=secrets)
+            except HttpStatusError as err:
+                raise _api_error(series_id, at, err) from None
+            page = payload.get(key) if isinstance(payload, dict) else None
+            if not isinstance(page, list):
+                raise FetchError(series_id, at, f"the JSON has no {key!r} list")
+            rows += page
+            count = payload.get("count")
+            if not isinstance(count, int) or len(rows) >= count:
+                return where, rows
+            if not page:
+                raise FetchError(
+                    series_id,
+                    at,
+                    f"FRED counts {count} {key} but gave {len(rows)}: the answer is cut short;"
+                    " re-run",
+                )
 
 
 def _frame(
@@ -142,8 +203,10 @@ def _api_error(series_id: str, where: str, err: HttpStatusError) -> FetchError:
         message = str(json.loads(err.body).get("error_message", ""))
     except (ValueError, AttributeError):
         message = ""
-    if "does not exist" in message:
+    if "series does not exist" in message:
         return _unknown(series_id, where, f"the API said: {message!r}")
+    if "does not exist" in message:  # the series' release, or its dates
+        return FetchError(series_id, where, f"FRED said {message!r}: re-run; report it if it stays")
     if "api_key" in message:
         return FetchError(
             series_id,

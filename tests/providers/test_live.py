@@ -119,21 +119,30 @@ def test_macro_from_the_graph_csv_without_a_key(httpserver, base_url):
 
 
 def test_macro_from_the_api_with_a_key(httpserver, base_url):
-    realtime_period = {"realtime_start": "2026-01-10", "realtime_end": "2026-01-10"}
-    observations = [{**realtime_period, "date": "2026-01-05", "value": "3.64"}]
+    # every vintage: DFF of 2026-01-05, published 2026-01-06 (H.15's next release, id 18)
+    every_vintage = {"realtime_start": "1776-07-04", "realtime_end": "9999-12-31"}
+    period = {"realtime_start": "2026-01-06", "realtime_end": "9999-12-31"}
     query = {
         "series_id": "DFF",
         "api_key": SECRET,
         "file_type": "json",
         "observation_start": "2026-01-05",
         "observation_end": "2026-01-09",
+        **every_vintage,
     }
     httpserver.expect_request("/fred/series/observations", query_string=query).respond_with_json(
-        {"observations": observations}
+        {"count": 1, "observations": [{**period, "date": "2026-01-05", "value": "3.64"}]}
+    )
+    httpserver.expect_request("/fred/series/release").respond_with_json(
+        {"releases": [{"id": 18, "name": "H.15 Selected Interest Rates"}]}
+    )
+    httpserver.expect_request("/fred/release/dates").respond_with_json(
+        {"count": 1, "release_dates": [{"release_id": 18, "date": "2026-01-06"}]}
     )
     frame = live(base_url, fred_api_key=SECRET).macro("DFF", START, END)
     assert frame["value"].tolist() == [3.64]
-    assert "realtime_start" not in frame  # the request's real-time period, not a publication
+    assert frame["realtime_start"].tolist() == [pd.Timestamp("2026-01-06")]
+    assert frame["realtime_kind"].tolist() == ["vintage"]
 
 
 def test_ishares_fund_data_for_an_ishares_etf(httpserver, base_url):
