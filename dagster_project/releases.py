@@ -21,7 +21,8 @@ checked against real release dates in tests/test_releases.py:
   than a real date in the test list: the first business day on or after the 15th of M+1 from
   reference month 2017-01 on; before that the 24th (January's data: February 26th). Largest
   lateness against the test list: 6 days from 2017 on (February 10, 2021 -> the 16th, the 15th
-  being Presidents' Day), 11 days before (January 14, 1999 -> the 25th). Shutdowns are in ``CPI_EXCEPTIONS``.
+  being Presidents' Day), 11 days before (January 14, 1999 -> the 25th). Shutdowns are in
+  ``CPI_EXCEPTIONS``.
 
 A month BLS never published (October 2025: no household survey, no CPI) is dated by the release
 that came instead (November's), so nothing about it is known earlier.
