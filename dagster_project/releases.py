@@ -131,13 +131,18 @@ def _by_rule(release: str, days: pd.DatetimeIndex) -> np.ndarray:
     raise ValueError(f"unknown release {release!r}")
 
 
+@cache
+def _releases() -> dict[str, str]:
+    """series_id -> release, from the seed."""
+    return dict(reference.macro_series()[["series_id", "release"]].itertuples(index=False))
+
+
 def release_dates(series_id: str, dates: pd.Series) -> pd.Series:
     """The day each observation of ``series_id`` dated ``dates`` was (or will be) published, as
     datetime64 values aligned with ``dates``."""
-    releases = reference.macro_series().set_index("series_id")["release"]
-    if series_id not in releases.index:
+    release = _releases().get(series_id)
+    if release is None:
         raise ValueError(f"release calendar: unknown series {series_id!r} (not in the seed)")
-    release = releases[series_id]
     dates = pd.Series(dates)
     days = pd.DatetimeIndex(pd.to_datetime(dates.to_numpy())).normalize().astype("datetime64[ns]")
     try:

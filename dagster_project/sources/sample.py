@@ -214,8 +214,9 @@ ANNUAL_YEARS = 5  # ... and in the annual revisions of seasonal factors of the n
 ANNUAL_RELEASE = {"UNRATE": 12, "CPIAUCSL": 1, "CPILFESL": 1}  # the release of this month's
 # data revises the 60 months before it: December's (out in January) for the unemployment rate,
 # January's (out in February) for the CPI
-UNRATE_STEP_CHANCE = {"first": 0.3, "monthly": 0.15, "annual": 0.1}  # a 0.1-point revision
-CPI_REVISION_SD = {"first": 2e-4, "monthly": 1.5e-4, "annual": 1e-4}  # relative to the level
+# by kind of vintage: first print, monthly revision, annual revision
+UNRATE_STEP_CHANCE = (0.3, 0.15, 0.1)  # the chance of a 0.1-point move from the final value
+CPI_REVISION_SD = (2e-4, 1.5e-4, 1e-4)  # relative to the level
 SAHM_RULE_SERIES = "SAHMREALTIME"  # from the unemployment rate as known on each release day
 
 # --- valuations -----------------------------------------------------------------------------------
@@ -843,27 +844,27 @@ def _vintages(rng: np.random.Generator, final: pd.DataFrame, end: pd.Timestamp) 
     return out[MACRO_COLUMNS]
 
 
-def _schedule(series_id: str, months: pd.PeriodIndex) -> pd.DataFrame:
-    """The scheduled vintages of a monthly series: obs (position in ``months``), kind
-    (first | monthly | annual) and realtime_start, one row per day (the first kind listed wins).
-    """
+def _schedule(series_id: str, months: pd.PeriodIndex) -> dict[str, np.ndarray]:
+    """The scheduled vintages of a monthly series, by observation then day: obs (position in
+    ``months``), kind (0 first print, 1 monthly revision, 2 annual) and realtime_start; one a
+    day (the lower kind wins)."""
+    ordinal = months.asi8  # months since 1970-01
+    first_month = ordinal.min()
     span = pd.period_range(months.min(), months.max() + 12 * ANNUAL_YEARS + 1, freq="M")
-    released = pd.Series(
-        releases.release_dates(series_id, pd.Series(span.to_timestamp())).to_numpy(), index=span
-    )
-    obs = np.arange(len(months))
-    parts = [pd.DataFrame({"obs": obs, "kind": "first", "at": months})]
-    for step in range(1, MONTHLY_REVISIONS + 1):
-        parts.append(pd.DataFrame({"obs": obs, "kind": "monthly", "at": months + step}))
-    for year in range(1, ANNUAL_YEARS + 1):
-        # the annual release that revises a month: the first of its kind after it, then yearly
-        first = months + ((ANNUAL_RELEASE[series_id] - months.month) % 12)
-        first = first.where(first != months, months + 12)
-        parts.append(pd.DataFrame({"obs": obs, "kind": "annual", "at": first + 12 * (year - 1)}))
-    schedule = pd.concat(parts, ignore_index=True)
-    schedule["realtime_start"] = released.reindex(schedule["at"]).to_numpy()
-    schedule = schedule.drop_duplicates(["obs", "realtime_start"])  # first, monthly, annual
-    return schedule.sort_values(["obs", "realtime_start"], kind="stable").reset_index(drop=True)
+    released = releases.release_dates(series_id, pd.Series(span.to_timestamp())).to_numpy()
+    # the first annual release after each month (the month's own is its first print), then yearly
+    annual = ordinal + (ANNUAL_RELEASE[series_id] - 1 - ordinal) % 12
+    annual = np.where(annual == ordinal, ordinal + 12, annual)
+    steps = [ordinal + step for step in range(MONTHLY_REVISIONS + 1)]
+    steps += [annual + 12 * year for year in range(ANNUAL_YEARS)]
+    kinds = [0] + [1] * MONTHLY_REVISIONS + [2] * ANNUAL_YEARS
+    obs = np.tile(np.arange(len(months)), len(steps))
+    kind = np.repeat(kinds, len(months))
+    start = released[np.concatenate(steps) - first_month]
+    order = np.lexsort((kind, start, obs))
+    obs, kind, start = obs[order], kind[order], start[order]
+    keep = np.r_[True, (obs[1:] != obs[:-1]) | (start[1:] != start[:-1])]
+    return {"obs": obs[keep], "kind": kind[keep], "realtime_start": start[keep]}
 
 
 def _revised(rng: np.random.Generator, series_id: str, rows: pd.DataFrame, end) -> pd.DataFrame:
@@ -872,27 +873,27 @@ def _revised(rng: np.random.Generator, series_id: str, rows: pd.DataFrame, end) 
     A revision that leaves the published value unchanged is no vintage (a real-time period runs
     until the value changes)."""
     schedule = _schedule(series_id, pd.DatetimeIndex(rows["date"]).to_period("M"))
-    final = rows["value"].to_numpy()[schedule["obs"].to_numpy()]
-    kinds = schedule["kind"].to_numpy()
+    obs, kind, start = schedule["obs"], schedule["kind"], schedule["realtime_start"]
+    final = rows["value"].to_numpy(dtype=float)[obs]
     if series_id == "UNRATE":
-        chance = pd.Series(kinds).map(UNRATE_STEP_CHANCE).to_numpy()
-        up, hit = rng.random(len(kinds)) < 0.5, rng.random(len(kinds)) < chance
+        chance = np.array(UNRATE_STEP_CHANCE)[kind]
+        up, hit = rng.random(len(kind)) < 0.5, rng.random(len(kind)) < chance
         values = np.round(final + np.where(hit, np.where(up, 0.1, -0.1), 0.0), 1)
     else:
-        sd = pd.Series(kinds).map(CPI_REVISION_SD).to_numpy()
-        values = np.round(final * (1.0 + sd * rng.standard_normal(len(kinds))), 3)
-    out = schedule.assign(value=values)
-    out = out[out["realtime_start"] <= end]
-    latest = ~out["obs"].duplicated(keep="last")
-    out.loc[latest, "value"] = final[out.index[latest]]
-    unchanged = (out["obs"] == out["obs"].shift()) & (out["value"] == out["value"].shift())
-    out = out[~unchanged]
+        values = np.round(
+            final * (1.0 + np.array(CPI_REVISION_SD)[kind] * rng.standard_normal(len(kind))), 3
+        )
+    out = start <= end.to_datetime64()
+    obs, start, values, final = obs[out], start[out], values[out], final[out]
+    latest = np.r_[obs[1:] != obs[:-1], True]
+    values[latest] = final[latest]
+    changed = np.r_[True, (obs[1:] != obs[:-1]) | (values[1:] != values[:-1])]
     return pd.DataFrame(
         {
             "series_id": series_id,
-            "date": rows["date"].to_numpy()[out["obs"].to_numpy()],
-            "realtime_start": out["realtime_start"].to_numpy(),
-            "value": out["value"].to_numpy(),
+            "date": rows["date"].to_numpy()[obs[changed]],
+            "realtime_start": start[changed],
+            "value": values[changed],
         }
     )
 
