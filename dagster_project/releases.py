@@ -21,7 +21,7 @@ checked against real release dates in tests/test_releases.py:
   than a real date in the test list: the first business day on or after the 15th of M+1 from
   reference month 2017-01 on; before that the 24th (January's data: February 26th). Largest
   lateness against the test list: 6 days from 2017 on (February 10, 2021 -> the 16th, the 15th
-  being Presidents' Day), 11 days before (January 14, 1999 -> the 25th). Shutdowns are in
+  being Presidents' Day), 13 days before (August 13, 1996 -> the 26th). Shutdowns are in
   ``CPI_EXCEPTIONS``.
 
 A month BLS never published (October 2025: no household survey, no CPI) is dated by the release
@@ -49,6 +49,7 @@ EMPLOYMENT_EXCEPTIONS = {
     "2026-01": "2026-02-11",  # partial shutdown of January 31 - February 3, 2026
 }
 CPI_EXCEPTIONS = {
+    "1995-12": "1996-02-01",  # 1995-96 shutdown
     "2013-09": "2013-10-30",  # October 2013 shutdown
     "2013-10": "2013-11-20",
     "2025-09": "2025-10-24",  # 2025 shutdown: published for Social Security's COLA

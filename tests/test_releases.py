@@ -109,25 +109,29 @@ CPI_2024_2026 = {
     "2026-01": "2026-02-13",
 }  # fmt: skip
 # Spot dates before 2017, each from the release's own embargo line or a report of its day:
-# September 1998 (bls.gov news.release/history/cpi_101698.txt: Friday, October 16, 1998),
+# December 1995 (FRASER full text: Thursday, February 1, 1996, delayed by the shutdown), July 1996
+# (FRASER full text and the BLS Daily Report: Tuesday, August 13, 1996), September 1998
+# (bls.gov news.release/history/cpi_101698.txt: Friday, October 16, 1998),
 # December 1998 (FRASER full text: Thursday, January 14, 1999), January 2006 (IWS News Service:
 # 22 February 2006), January 2008 (CEPR press release, February 20, 2008), December 2008
 # (bls.gov archived release: Friday, January 16, 2009), the October 2013 shutdown (September data
 # on Wednesday October 30, 2013: AP via Lincoln Daily News 2013-10-31, "originally scheduled Oct.
-# 16"; October data on November 20: Reuters, "delayed from Nov. 15"), December 2013 (Reuters,
+# 16"; October data on November 20: Reuters, "delayed from Nov. 15"), January 2012 (bls.gov
+# news.release/archives/cpi_02172012.htm: Friday, February 17, 2012), December 2013 (Reuters,
 # January 16, 2014), January and February 2015 (bls.gov release embargo lines: Thursday,
-# February 26 and Tuesday, March 24, 2015), December 2016 (bls.gov archived release: January 18,
-# 2017).
+# February 26 and Tuesday, March 24, 2015), December 2015 (the release's embargo line: January
+# 20, 2016), December 2016 (bls.gov archived release: January 18, 2017).
 CPI_SPOT = {
-    "1998-09": "1998-10-16", "1998-12": "1999-01-14", "2006-01": "2006-02-22",
-    "2008-01": "2008-02-20", "2008-12": "2009-01-16", "2013-09": "2013-10-30",
+    "1995-12": "1996-02-01", "1996-07": "1996-08-13", "1998-09": "1998-10-16",
+    "1998-12": "1999-01-14", "2006-01": "2006-02-22", "2008-01": "2008-02-20",
+    "2008-12": "2009-01-16", "2012-01": "2012-02-17", "2013-09": "2013-10-30",
     "2013-10": "2013-11-20", "2013-12": "2014-01-16", "2015-01": "2015-02-26",
-    "2015-02": "2015-03-24", "2016-12": "2017-01-18",
+    "2015-02": "2015-03-24", "2015-12": "2016-01-20", "2016-12": "2017-01-18",
 }  # fmt: skip
 CPI_RECENT = {**CPI_2019, **CPI_2021_2022, **CPI_2023, **CPI_2024_2026}
 CPI_EXACT = {  # the shutdown months, which the rule takes from its table
     k: v for k, v in {**CPI_SPOT, **CPI_2024_2026}.items()
-    if k in ("2013-09", "2013-10", "2025-09", "2025-11", "2026-01")
+    if k in ("1995-12", "2013-09", "2013-10", "2025-09", "2025-11", "2026-01")
 }  # fmt: skip
 
 
@@ -168,13 +172,14 @@ def test_cpi_is_never_earlier_than_the_real_date_and_at_most_6_days_late_since_2
     assert (lateness == 0).sum() >= 5  # the 15th itself, and the shutdown months
 
 
-def test_cpi_before_2017_is_never_earlier_and_at_most_11_days_late():
+def test_cpi_before_2017_is_never_earlier_and_at_most_13_days_late():
     got = pd.to_datetime(_released("CPIAUCSL", CPI_SPOT))
     real = pd.to_datetime(list(CPI_SPOT.values()))
     lateness = pd.Series((got - real).days, index=list(CPI_SPOT))
     assert lateness.min() >= 0
-    assert lateness.max() == 11  # December 1998: real January 14, the rule the 25th (a Monday)
-    assert lateness["1998-09"] == 10  # real October 16, 1998; the 24th a Saturday: the 26th
+    assert lateness.max() == 13  # July 1996: real August 13, the 24th a Saturday: the 26th
+    assert lateness["1998-12"] == 11  # real January 14, 1999; the 24th a Sunday: the 25th
+    assert lateness["2015-02"] == 0  # March 24, 2015: the latest non-January one found
 
 
 def test_cpi_shutdown_months_are_exact():
