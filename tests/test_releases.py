@@ -15,7 +15,7 @@ from dagster_project.releases import release_dates
 # --- Employment Situation ---------------------------------------------------------------------
 # 2021-2023: a public repository's hand-kept list of 2021-2025 event dates (dates of the 2021-2022
 # ones also on BLS's schedule page blsmon1.bls.gov/schedule/news_release/empsit.htm, Oct 2021 -
-# Nov 2022); January 2021's (December 2020 data) and 2023's December 2022 data from the same list.
+# Nov 2022); it has January 8, 2021 (December 2020 data) but not January 2023's release.
 EMPSIT_2021_2023 = {
     "2020-12": "2021-01-08", "2021-01": "2021-02-05", "2021-02": "2021-03-05",
     "2021-03": "2021-04-02", "2021-04": "2021-05-07", "2021-05": "2021-06-04",
@@ -92,18 +92,23 @@ CPI_2023 = {
     "2023-06": "2023-07-12", "2023-07": "2023-08-10", "2023-08": "2023-09-13",
     "2023-09": "2023-10-12", "2023-10": "2023-11-14", "2023-11": "2023-12-12",
 }  # fmt: skip
-# 2024-2026: December 2023 (myfininspire.com's 2024 calendar: January 11, 2024); April 2024 (the
-# release's embargo line quoted in a podcast summary, and Axios 2024-05-15); May-November 2024,
+# 2024-2026: December 2023 (myfininspire.com's 2024 calendar: January 11, 2024); January 2024
+# (AP, February 13, 2024); February 2024 (ABA Banking Journal, 2024-03-12); March 2024 (Spectrum
+# News 2024-04-11: "On Wednesday", April 10); April 2024 (the release's embargo line quoted in a
+# podcast summary, and Axios 2024-05-15); January 2025 (bls.gov release: Wednesday, February 12,
+# 2025); February 2025 (CNBC, March 12, 2025); March 2025 (MDM: April 10); May-November 2024,
 # April-July 2025 (hand-kept list); December 2024 (ABA Banking Journal, 2025-01-15); August 2025
 # (economywatcher: September 11, 2025); September 2025 (BLS, "September 2025 CPI Release
 # Rescheduled": October 24, 2025); November 2025 (Reuters via New India Abroad: December 18,
 # 2025); December 2025 (Devdiscourse/Reuters: January 13, 2026 as intended); January 2026 (AP and
 # Bloomberg Tax, 2026-02-04: February 13).
 CPI_2024_2026 = {
-    "2023-12": "2024-01-11", "2024-04": "2024-05-15", "2024-05": "2024-06-12",
+    "2023-12": "2024-01-11", "2024-01": "2024-02-13", "2024-02": "2024-03-12",
+    "2024-03": "2024-04-10", "2024-04": "2024-05-15", "2024-05": "2024-06-12",
     "2024-06": "2024-07-11", "2024-07": "2024-08-14", "2024-08": "2024-09-11",
     "2024-09": "2024-10-10", "2024-10": "2024-11-13", "2024-11": "2024-12-11",
-    "2024-12": "2025-01-15", "2025-04": "2025-05-13", "2025-05": "2025-06-11",
+    "2024-12": "2025-01-15", "2025-01": "2025-02-12", "2025-02": "2025-03-12",
+    "2025-03": "2025-04-10", "2025-04": "2025-05-13", "2025-05": "2025-06-11",
     "2025-06": "2025-07-15", "2025-07": "2025-08-12", "2025-08": "2025-09-11",
     "2025-09": "2025-10-24", "2025-11": "2025-12-18", "2025-12": "2026-01-13",
     "2026-01": "2026-02-13",
