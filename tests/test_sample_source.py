@@ -23,13 +23,13 @@ SERIES = reference.series_ids()
 COLUMNS = {
     "prices": ["symbol", "date", "open", "high", "low", "close", "adj_close", "volume"],
     "etf_shares": ["symbol", "date", "shares_outstanding", "nav", "total_net_assets"],
-    "macro": ["series_id", "date", "value"],
+    "macro": ["series_id", "date", "realtime_start", "value", "realtime_kind"],
     "valuations": ["symbol", "date", "metric", "value"],
 }
 KEYS = {
     "prices": ["symbol", "date"],
     "etf_shares": ["symbol", "date"],
-    "macro": ["series_id", "date"],
+    "macro": ["series_id", "date", "realtime_start"],
     "valuations": ["symbol", "date", "metric"],
 }
 
@@ -61,7 +61,8 @@ def log_returns(closes) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def macro(frames) -> dict[str, pd.Series]:
-    m = frames["macro"]
+    """Each series' latest vintages (the final values): rows are by realtime_start."""
+    m = frames["macro"].drop_duplicates(["series_id", "date"], keep="last")
     return {sid: g.set_index("date")["value"] for sid, g in m.groupby("series_id")}
 
 
@@ -165,7 +166,9 @@ def test_nothing_after_end() -> None:
         frame = _fetch(short, table, end=date(2030, 1, 1))
         assert frame["date"].max() <= pd.Timestamp(end), table
     macro = _fetch(short, "macro", end=date(2030, 1, 1))
-    assert macro.loc[macro["series_id"] == "UNRATE", "date"].max() == pd.Timestamp("2020-03-01")
+    assert macro["realtime_start"].max() <= pd.Timestamp(end)  # nothing published after it
+    # March 2020's unemployment rate came out on April 3: at the end only February's is out
+    assert macro.loc[macro["series_id"] == "UNRATE", "date"].max() == pd.Timestamp("2020-02-01")
     valuations = _fetch(short, "valuations", end=date(2030, 1, 1))
     assert valuations["date"].max() == pd.Timestamp("2020-02-28")
 
@@ -307,8 +310,9 @@ def test_effective_rate_stays_near_the_target(macro) -> None:
     dff = macro["DFF"]
     single = dff.loc[:"2008-12-15"] - macro["DFEDTAR"]
     assert single.abs().median() < 0.15
-    after = dff.loc["2008-12-16":]
-    inside = (after >= macro["DFEDTARL"] - 1e-9) & (after <= macro["DFEDTARU"] + 1e-9)
+    after = dff.loc["2008-12-16":]  # (the last day's rate is out the next day: not at the end)
+    lower, upper = macro["DFEDTARL"].reindex(after.index), macro["DFEDTARU"].reindex(after.index)
+    inside = (after >= lower - 1e-9) & (after <= upper + 1e-9)
     assert inside.all()
 
 
@@ -339,7 +343,7 @@ def test_consumer_prices(macro) -> None:
     for sid in ("CPIAUCSL", "CPILFESL"):
         cpi = macro[sid]
         assert (cpi.index.day == 1).all()
-        assert len(cpi) == (2026 - 1995) * 12 + 6
+        assert len(cpi) == (2026 - 1995) * 12 + 5  # June 2026's comes out July 15: after END
         assert 140 <= cpi.iloc[0] <= 170
         years = (cpi.index[-1] - cpi.index[0]).days / 365.25
         assert 0.012 <= np.log(cpi.iloc[-1] / cpi.iloc[0]) / years <= 0.04, sid
