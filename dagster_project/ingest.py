@@ -81,13 +81,9 @@ DAILY = FreshnessPolicy.cron(
     deadline_cron="0 20 * * 1-5", lower_bound_delta=timedelta(hours=24), timezone="America/New_York"
 )
 MARGIN = timedelta(days=10)
-# Monthly macro: refreshed within the longest publication lag of a monthly series, plus a margin.
-MONTHLY_MACRO = FreshnessPolicy.time_window(
-    fail_window=timedelta(
-        days=int(reference.macro_series().query("frequency == 'monthly'")["release_lag_days"].max())
-    )
-    + MARGIN
-)
+# Monthly macro: refreshed within the longest wait for a monthly release (the CPI comes by the
+# middle of the next month: 46 days after the month's first day), plus a margin.
+MONTHLY_MACRO = FreshnessPolicy.time_window(fail_window=timedelta(days=46) + MARGIN)
 MONTHLY = FreshnessPolicy.time_window(fail_window=timedelta(days=31) + MARGIN)
 
 

@@ -29,10 +29,9 @@ def pairs() -> pd.DataFrame:
 
 
 def macro_series() -> pd.DataFrame:
-    """series_id, name, units, frequency, release, release_lag_days."""
-    frame = _seed("macro_series").copy()
-    frame["release_lag_days"] = frame["release_lag_days"].astype(int)
-    return frame
+    """series_id, name, units, frequency, release (whose calendar dates a value without a
+    vintage: dagster_project/releases.py)."""
+    return _seed("macro_series")
 
 
 def symbols(kind: str | None = None) -> list[str]:
