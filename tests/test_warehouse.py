@@ -186,6 +186,7 @@ def test_every_raw_contract_is_created_with_its_key(con):
         "valuations": ["symbol", "date", "metric"],
         "constituents": ["fund", "date", "symbol"],
         "load_log": ["load_id"],
+        "trading_calendar": ["trading_date"],
     }
     # the dbt staging models have no not_null tests: these constraints are the guarantee
     not_null = con.sql(
@@ -202,6 +203,7 @@ def test_every_raw_contract_is_created_with_its_key(con):
         ),
         "valuations": sorted(["symbol", "date", "metric", "value", *audit]),
         "constituents": sorted(["fund", "date", "symbol", "weight", *audit]),
+        "trading_calendar": ["loaded_at", "trading_date"],  # no source: the project builds it
     }
 
 
