@@ -2,7 +2,12 @@
 
 A load is incremental: each symbol or series is fetched from its last loaded date minus an
 overlap (revisions overwrite; a monthly macro series is revised years back, so its overlap is
-five years), unless a full refresh is asked for. A price history whose
+five years), unless a full refresh is asked for. The files source is the exception where it
+can be: a key whose file changed since it was loaded (its SHA-256 differs from the one kept in
+``raw.file_digests``, or none is kept for its stored rows) is fetched whole from the start date
+and replaces the key's stored history, as a full refresh would (rows the file no longer has are
+deleted); an edit anywhere in a file, however old, is loaded. Files are cheap to read: every
+file is hashed on every run. A price history whose
 overlap no longer matches what is stored, on a day before the last one loaded, is fetched again
 whole: providers re-base a whole history at a dividend (Yahoo's Adj Close) or a split (its
 Close too), and loading only its end would leave a false return where the overlap begins.
@@ -365,6 +370,29 @@ def _bullets(messages: dict[str, str]) -> MetadataValue:
 
 
 @dataclass
+class Files:
+    """The files of a files-source load: their digests, and the keys reloaded whole."""
+
+    digests: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (path, sha256)
+    recorded: dict[str, tuple[str, str]] = field(default_factory=dict)  # as kept in the warehouse
+    whole: dict[str, str] = field(default_factory=dict)  # key -> why it is reloaded whole
+
+    def loaded(self, keys: list[str], fetched: Fetched) -> dict[str, tuple[str, str]]:
+        """The digests of ``keys`` that were read (not failed, not missing): to record."""
+        read = [k for k in keys if k not in fetched.failed and k not in fetched.not_provided]
+        return {k: self.digests[k] for k in read if k in self.digests}
+
+    def gone(self, table: str, fetched: Fetched) -> dict[str, str]:
+        """Keys whose file was loaded before and is gone: their stored rows are kept."""
+        return {
+            k: f"{k}: {self.recorded[k][0]} was loaded before and is gone: the rows loaded from"
+            f" it stay in raw.{table} (put a file back to load it again)"
+            for k in sorted(fetched.not_provided)
+            if k in self.recorded
+        }
+
+
+@dataclass
 class Members:
     """What happened to the members of the holdings snapshots in one prices load."""
 
@@ -372,6 +400,7 @@ class Members:
     current: list[str]  # already loaded as far as needed (see _load_members): not fetched
     fetched: Fetched  # failed and not provided (frames are not kept)
     loaded: int = 0  # members with rows in this run
+    files: Files = field(default_factory=Files)  # the files source's: see _files
 
     def check(self) -> AssetCheckResult:
         """Passes when every member is loaded or current; a member the source does not
@@ -426,6 +455,57 @@ def _stored_overlaps(
     return warehouse.recent_prices(con, since, settings.overlap_days)
 
 
+def _files(
+    con: DuckDBPyConnection,
+    source: Source,
+    table: str,
+    keys: list[str],
+    last_loaded: dict[str, date],
+) -> Files:
+    """For the files source, each key's file digest, and the keys of ``last_loaded`` (keys with
+    stored rows; empty on a full refresh) to reload whole: their file changed since it was
+    loaded, or no digest is kept for their rows (loaded before digests were kept, or from
+    another source since). Other sources, and holdings (read whole on every run, each file
+    replacing its snapshot): nothing."""
+    if not isinstance(source, FilesSource) or warehouse.RAW_TABLES[table].snapshot:
+        return Files()
+    files = Files(source.digests(INGESTS[table].folder, keys), warehouse.file_digests(con, table))
+    for key in keys:
+        if key not in files.digests or key not in last_loaded:
+            continue
+        path, sha256 = files.digests[key]
+        if key not in files.recorded:
+            files.whole[key] = f"{path}: no digest kept for its stored rows"
+        elif files.recorded[key][1] != sha256:
+            files.whole[key] = f"{path} changed"
+    return files
+
+
+def _replacing(
+    full_refresh: bool, whole: dict[str, str], keys: list[str], settings: RotationSettings
+) -> tuple[date | None, list[str] | None]:
+    """``replace_from`` and ``replace_keys`` of a load of ``keys``: every key on a full refresh,
+    else those reloaded whole (``Files.whole``)."""
+    if full_refresh:
+        return settings.start, None
+    replaced = [k for k in keys if k in whole]
+    return (settings.start, replaced) if replaced else (None, None)
+
+
+def _reloaded(
+    context: AssetExecutionContext, whole: dict[str, str], settings: RotationSettings
+) -> str:
+    """Log the keys reloaded whole and say them for the metadata."""
+    if not whole:
+        return "none"
+    listed = _listed([f"{key} ({why})" for key, why in sorted(whole.items())])
+    context.log.info(
+        f"{len(whole)} file(s) changed since they were loaded, reloaded whole from"
+        f" {settings.start} (their stored rows replaced): {listed}"
+    )
+    return listed
+
+
 def _upsert(
     context: AssetExecutionContext,
     con: DuckDBPyConnection,
@@ -433,18 +513,37 @@ def _upsert(
     frames: list[pd.DataFrame],
     source: Source,
     replace_from: date | None = None,
+    replace_keys: list[str] | None = None,
+    digests: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[warehouse.LoadResult, pd.DataFrame]:
     """One load: the frames upserted in one transaction, with its row in raw.load_log. A full
-    refresh (``replace_from``: its start date) replaces each fetched key's history from then."""
+    refresh (``replace_from``: its start date) replaces each fetched key's history from then;
+    with ``replace_keys``, only theirs (files changed), the others load incrementally.
+    ``digests``: the files read, recorded with the rows (``warehouse.upsert``)."""
     columns = list(warehouse.RAW_TABLES[table].columns)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    received = len(frame)
     if table == "macro_observations" and len(frame):
         frame = vintages.dated(frame)
-        if replace_from is None:  # a full refresh replaces the vintages instead
-            stored = warehouse.macro_vintages(con, sorted(frame["series_id"].unique()))
-            frame = vintages.new_vintages(frame, stored, date.today())
+        if replace_from is None or replace_keys is not None:
+            # a replaced series' vintages are replaced, the others' only added to
+            replaced = frame["series_id"].isin(replace_keys or [])
+            added = frame[~replaced]
+            if len(added):
+                stored = warehouse.macro_vintages(con, sorted(added["series_id"].unique()))
+                added = vintages.new_vintages(added, stored, date.today())
+            parts = [part for part in (frame[replaced], added) if len(part)]
+            frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0]
     result = warehouse.upsert(
-        con, table, frame, source=source.name, run_id=context.run.run_id, replace_from=replace_from
+        con,
+        table,
+        frame,
+        source=source.name,
+        run_id=context.run.run_id,
+        replace_from=replace_from,
+        replace_keys=replace_keys,
+        digests=digests,
+        received=received,
     )
     context.log.info(
         f"{result.table}: {result.rows_inserted} inserted, {result.rows_updated} updated,"
@@ -510,16 +609,26 @@ def _load_members(
     workers = max(1, int(getattr(source, "concurrency", 1) or 1))
     results = []
     with duckdb.get_connection() as con:  # one connection for every batch
-        stored = _stored_overlaps(con, table, todo, last_loaded, settings)
+        members.files = _files(con, source, table, todo, last_loaded)
+        since = {k: d for k, d in last_loaded.items() if k not in members.files.whole}
+        stored = _stored_overlaps(con, table, todo, since, settings)
         for number, fetched in enumerate(
-            fetch_batches(fetch, batches, last_loaded, settings, workers, stored), start=1
+            fetch_batches(fetch, batches, since, settings, workers, stored), start=1
         ):
             members.fetched.add(fetched)
             for message in fetched.failed.values():
                 context.log.error(message)
+            batch = batches[number - 1]
             if fetched.frames:
-                replace_from = settings.start if full_refresh else None
-                result, _ = _upsert(context, con, table, fetched.frames, source, replace_from)
+                result, _ = _upsert(
+                    context,
+                    con,
+                    table,
+                    fetched.frames,
+                    source,
+                    *_replacing(full_refresh, members.files.whole, batch, settings),
+                    digests=members.files.loaded(batch, fetched),
+                )
                 results.append(result)
                 members.loaded += len(result.keys)
             context.log.info(f"members: batch {number} of {len(batches)} committed")
@@ -585,14 +694,23 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         keys = ingest.keys(source)
         with duckdb.get_connection() as con:
             last_loaded = {} if full_refresh else warehouse.last_dates(con, table)
-            stored = _stored_overlaps(con, table, keys, last_loaded, settings)
+            files = _files(con, source, table, keys, last_loaded)
+            since = {k: d for k, d in last_loaded.items() if k not in files.whole}
+            stored = _stored_overlaps(con, table, keys, since, settings)
         workers = max(1, int(getattr(source, "concurrency", 1) or 1))
-        fetched = fetch_keys(ingest.fetch(source), keys, last_loaded, settings, workers, stored)
+        fetched = fetch_keys(ingest.fetch(source), keys, since, settings, workers, stored)
         for message in fetched.failed.values():
             context.log.error(message)
         with duckdb.get_connection() as con:
-            replace_from = settings.start if full_refresh else None
-            result, frame = _upsert(context, con, table, fetched.frames, source, replace_from)
+            result, frame = _upsert(
+                context,
+                con,
+                table,
+                fetched.frames,
+                source,
+                *_replacing(full_refresh, files.whole, keys, settings),
+                digests=files.loaded(keys, fetched),
+            )
         results = [result]
         check_results = []
         members = None
@@ -602,8 +720,12 @@ def _ingest_asset(table: str) -> AssetsDefinition:
             )
             results += loads
         ignored = ignored_files(source, ingest, members.symbols if members else [])
-        for message in [*fetched.not_provided.values(), *ignored.values()]:
+        gone = files.gone(table, fetched)
+        if members is not None:
+            gone.update(members.files.gone(table, members.fetched))
+        for message in [*fetched.not_provided.values(), *ignored.values(), *gone.values()]:
             context.log.warning(message)
+        whole = {**files.whole, **(members.files.whole if members else {})}
         rebased = sorted(fetched.rebased + (members.fetched.rebased if members else []))
         if rebased:
             context.log.warning(
@@ -638,6 +760,9 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 )
             )
         metadata = _metadata(results, frame, full_refresh)
+        if isinstance(source, FilesSource) and not warehouse.RAW_TABLES[table].snapshot:
+            metadata["reloaded_whole"] = _reloaded(context, whole, settings)
+            metadata["files_gone"] = _bullets(gone)
         if ingest.rebased:
             metadata["fetched_again_whole"] = _listed(rebased) if rebased else "none"
         if members is not None:

@@ -93,6 +93,42 @@ SYNTHETIC_NOTE = "SYNTHETIC sample data: not market history"
 # the data
 
 
+@dataclass(frozen=True)
+class Sides:
+    """How a pair names its two legs (the pairs seed's small_label, large_label and their
+    adjectives): small caps against large caps, or for rsp_spy equal weight against cap weight.
+    The marts' codes ('small', 'small_cap_leadership') name the numerator leg whatever it is."""
+
+    small: str = "small caps"
+    large: str = "large caps"
+    small_adjective: str = "small-cap"
+    large_adjective: str = "large-cap"
+
+    def regime(self, value: object) -> str:
+        """A regime of fct_rotation_daily in the pair's words ('equal-weight leadership')."""
+        adjective = {
+            "small_cap_leadership": self.small_adjective,
+            "large_cap_leadership": self.large_adjective,
+        }.get(value)
+        return f"{adjective} leadership" if adjective else _words(value)
+
+    def side(self, side: object) -> str:
+        """An episode side ('small' or 'large') in the pair's words."""
+        return self.small if side == "small" else self.large
+
+
+SIZE = Sides()  # the size pairs' names, and any pair the seed does not describe
+
+
+def pair_sides(con: duckdb.DuckDBPyConnection) -> dict[str, Sides]:
+    """Each pair's Sides, from the pairs seed."""
+    rows = con.execute(
+        "select pair_id, small_label, large_label, small_adjective, large_adjective"
+        " from reference.pairs"
+    ).fetchall()
+    return {pair_id: Sides(*labels) for pair_id, *labels in rows}
+
+
 @dataclass
 class ReportData:
     """Everything the report shows, read from the marts (frames may be empty)."""
@@ -111,6 +147,12 @@ class ReportData:
     scorecard: pd.DataFrame  # rpt_rotation_scorecard, latest row first
     pairs_latest: pd.DataFrame = field(default_factory=pd.DataFrame)  # every pair's latest row
     stale: list[str] = field(default_factory=list)  # instruments whose prices end early
+    sides: dict[str, Sides] = field(default_factory=dict)  # each pair's legs in words
+
+    @property
+    def pair_sides(self) -> Sides:
+        """The headline pair's legs in words."""
+        return self.sides.get(self.pair_id, SIZE)
 
     @property
     def synthetic(self) -> bool:
@@ -176,6 +218,7 @@ def load(con: duckdb.DuckDBPyConnection, pair_id: str | None = None) -> ReportDa
             " order by r.pair_id"
         ),
         stale=stale_warnings(con),
+        sides=pair_sides(con),
     )
 
 
@@ -288,7 +331,9 @@ def _has(frame: pd.DataFrame, *columns: str) -> bool:
 
 
 @styled
-def relative_strength_chart(rotation: pd.DataFrame, pair_label: str, years: int = 5) -> Figure:
+def relative_strength_chart(
+    rotation: pd.DataFrame, pair_label: str, years: int = 5, sides: Sides = SIZE
+) -> Figure:
     """Relative strength with its 50- and 200-day averages, regimes shaded, last ``years``."""
     title = f"Relative strength: {pair_label}"
     if not _has(rotation, "ratio"):
@@ -325,12 +370,12 @@ def relative_strength_chart(rotation: pd.DataFrame, pair_label: str, years: int 
         va="center",
         fontsize=9,
     )
-    ax.set_title(f"{title} (rising = small caps outperform), last {years} years")
+    ax.set_title(f"{title} (rising = {sides.small} outperforming), last {years} years")
     ax.set_ylabel(f"relative strength, index (100 = {base:%d %b %Y})")
     handles, _ = ax.get_legend_handles_labels()
     handles += [
-        Patch(color=SMALL, alpha=0.25, label="small-cap leadership"),
-        Patch(color=LARGE, alpha=0.25, label="large-cap leadership"),
+        Patch(color=SMALL, alpha=0.25, label=sides.regime("small_cap_leadership")),
+        Patch(color=LARGE, alpha=0.25, label=sides.regime("large_cap_leadership")),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=5)
     ax.margins(x=0.01)
@@ -356,7 +401,7 @@ def _missing_pe(valuation: pd.DataFrame) -> str:
 
 
 @styled
-def ytd_by_year_chart(rotation: pd.DataFrame, pair_label: str) -> Figure:
+def ytd_by_year_chart(rotation: pd.DataFrame, pair_label: str, sides: Sides = SIZE) -> Figure:
     """The YTD spread at each year's last trading day, every year; the current year to date."""
     title = f"Year-to-date spread by year: {pair_label}"
     if not _has(rotation, "spread_ytd_bps"):
@@ -377,15 +422,15 @@ def ytd_by_year_chart(rotation: pd.DataFrame, pair_label: str) -> Figure:
     ax.set_xticks(years.index)
     ax.set_xticklabels([str(y) for y in years.index], rotation=90, fontsize=8.5)
     ax.grid(axis="x", visible=False)
-    ax.set_title(f"{title} (small minus large, at each year's last trading day)")
+    ax.set_title(f"{title} ({sides.small} minus {sides.large}, at each year's last trading day)")
     ax.set_ylabel("YTD spread, bps")
     _thousands(ax)
     right = ax.secondary_yaxis("right", functions=(lambda v: v / 100, lambda v: v * 100))
     right.set_ylabel("percentage points")
     fig.legend(
         handles=[
-            Patch(color=SMALL, label="small caps led"),
-            Patch(color=LARGE, label="large caps led"),
+            Patch(color=SMALL, label=f"{sides.small} led"),
+            Patch(color=LARGE, label=f"{sides.large} led"),
         ]
         + (
             [
@@ -431,6 +476,7 @@ def spread_episodes_chart(
     years: int = 5,
     horizon: int = FORWARD_HORIZON,
     threshold_bps: float = VARS["episode_threshold_bps"],
+    sides: Sides = SIZE,
 ) -> Figure:
     """The 10-day spread with episode starts, coloured by what the spread did next."""
     title = f"10-day spread and rotation episodes: {pair_label}"
@@ -527,8 +573,22 @@ def spread_episodes_chart(
             linestyle="--",
             label=f"episode threshold +/-{threshold_bps:,.0f}",
         ),
-        Line2D([], [], marker="^", linestyle="", color="#555555", label="small-cap episode start"),
-        Line2D([], [], marker="v", linestyle="", color="#555555", label="large-cap episode start"),
+        Line2D(
+            [],
+            [],
+            marker="^",
+            linestyle="",
+            color="#555555",
+            label=f"{sides.small_adjective} episode start",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="v",
+            linestyle="",
+            color="#555555",
+            label=f"{sides.large_adjective} episode start",
+        ),
         Patch(color=CONTINUED, label=f"lead continued over {horizon} days"),
         Patch(color=REVERTED, label="lead reverted"),
         Patch(facecolor="white", edgecolor="#555555", label=f"{horizon} days not yet passed"),
@@ -788,16 +848,17 @@ class Chart:
 
 def charts(data: ReportData) -> list[Chart]:
     """Every chart of the report, rendered; a chart without its data is a "no data" panel."""
-    label = data.pair_label
+    label, sides = data.pair_label, data.pair_sides
     specs: list[tuple[str, str, str, Callable[[], Figure]]] = [
         (
             "relative_strength",
             "Relative strength and regimes",
             f"{data.small_name} divided by {data.large_name} ({data.pair_description}), rebased "
             "to 100 on the pair's first common day, with its 50- and 200-day moving averages. "
-            "Shading: small-cap leadership (relative strength above its 200-day average and the "
-            "50-day above the 200-day) or large-cap leadership (both below).",
-            lambda: relative_strength_chart(data.rotation, label, RECENT_YEARS),
+            f"Shading: {sides.regime('small_cap_leadership')} (relative strength above its "
+            "200-day average and the 50-day above the 200-day) or "
+            f"{sides.regime('large_cap_leadership')} (both below).",
+            lambda: relative_strength_chart(data.rotation, label, RECENT_YEARS, sides),
         ),
         (
             "ytd_spread_by_year",
@@ -805,18 +866,21 @@ def charts(data: ReportData) -> list[Chart]:
             f"{data.small_name} minus {data.large_name} year-to-date return at each year's last "
             "trading day, in basis points (100 bps = 1 percentage point); the current year to "
             "date is hatched. A year without a full prior-year close has no bar.",
-            lambda: ytd_by_year_chart(data.rotation, label),
+            lambda: ytd_by_year_chart(data.rotation, label, sides),
         ),
         (
             "spread_10d_episodes",
             "10-day spread and rotation episodes",
-            f"The 10-day return spread, small minus large. An episode starts the day the spread "
-            f"first reaches +{VARS['episode_threshold_bps']} bps (small caps, up triangle) or "
-            f"-{VARS['episode_threshold_bps']} bps (large caps, down triangle), at least "
+            f"The 10-day return spread, {sides.small} minus {sides.large}. An episode starts the"
+            f" day the spread first reaches +{VARS['episode_threshold_bps']} bps ({sides.small},"
+            f" up triangle) or -{VARS['episode_threshold_bps']} bps ({sides.large}, down"
+            " triangle), at least "
             f"{VARS['episode_min_gap_days']} trading days after the previous one on that side. "
             f"Colour: whether the leading side kept leading over the next {FORWARD_HORIZON} "
             "trading days. The lower panel shows that forward spread for every episode.",
-            lambda: spread_episodes_chart(data.rotation, data.episodes, label, RECENT_YEARS),
+            lambda: spread_episodes_chart(
+                data.rotation, data.episodes, label, RECENT_YEARS, sides=sides
+            ),
         ),
         (
             "relative_pe",
@@ -899,17 +963,24 @@ def _words(value: object) -> str:
     return str(value).replace("_cap_", "-cap ").replace("_", " ")
 
 
+def _side_label(row: pd.Series, sides: Sides) -> str:
+    """An episode summary row's side in words: the mart's side_label (from the pairs seed)."""
+    label = row.get("side_label")
+    return sides.side(row["side"]) if label is None or pd.isna(label) else str(label)
+
+
 def _triggered(value: object) -> str:
     if value is None or pd.isna(value):
         return "trigger unknown"
     return "triggered" if value else "not triggered"
 
 
-def scorecard_table(scorecard: pd.DataFrame) -> str:
+def scorecard_table(scorecard: pd.DataFrame, sides: dict[str, Sides] | None = None) -> str:
     """The latest scorecard row as a table: each signal, its evidence and its rule."""
     if scorecard.empty:
         return '<p class="nodata" id="scorecard">No data: the scorecard mart is empty.</p>'
     row = scorecard.iloc[0]
+    pair = (sides or {}).get(row["pair_id"], SIZE)
     valuation_month = row["valuation_month"]
     month = f"{valuation_month:%b %Y}" if not pd.isna(valuation_month) else "n/a"
     cheap, rich = VARS["scorecard_cheap_percentile"], VARS["scorecard_rich_percentile"]
@@ -927,13 +998,16 @@ def scorecard_table(scorecard: pd.DataFrame) -> str:
     unknown = (
         "" if pd.isna(reason) else f"; unknown: {_cell('momentum_missing_reason', reason, reason)}"
     )
+    regime = _cell("regime", row["regime"], pair.regime(row["regime"]))
+
     lines = [
         (
             "momentum_signal",
             "Momentum",
-            f"regime: {named('regime')}; 63-day spread {shown('spread_63d_bps', '+,.0f', ' bps')};"
+            f"regime: {regime}; 63-day spread {shown('spread_63d_bps', '+,.0f', ' bps')};"
             f" YTD spread {shown('spread_ytd_bps', '+,.0f', ' bps')}{unknown}",
-            "small-cap leadership +1, large-cap leadership -1, neutral 0",
+            f"{pair.regime('small_cap_leadership')} +1,"
+            f" {pair.regime('large_cap_leadership')} -1, neutral 0",
         ),
         (
             "valuation_signal",
@@ -1014,8 +1088,9 @@ def scorecard_table(scorecard: pd.DataFrame) -> str:
     )
 
 
-def episode_table(summary: pd.DataFrame) -> str:
-    """Hit rates and median forward spreads of the pair's episodes, per side and horizon."""
+def episode_table(summary: pd.DataFrame, sides: Sides = SIZE) -> str:
+    """Hit rates and median forward spreads of the pair's episodes, per side and horizon; each
+    side named as the mart names it (side_label: 'small caps', 'equal weight')."""
     if summary.empty:
         return '<p class="nodata">No data: no episodes for this pair.</p>'
     longest = summary[summary["horizon_days"] == summary["horizon_days"].max()]
@@ -1023,7 +1098,8 @@ def episode_table(summary: pd.DataFrame) -> str:
     rows = []
     for _, r in summary.iterrows():
         rows.append(
-            f"<tr><td>{'small caps (+)' if r['side'] == 'small' else 'large caps (-)'}</td>"
+            f"<tr><td>{html.escape(_side_label(r, sides))}"
+            f" ({'+' if r['side'] == 'small' else '-'})</td>"
             f"<td>{int(r['horizon_days'])} days</td><td>{int(r['episode_count'])}</td>"
             f"<td>{int(r['completed_episode_count'])}</td>"
             f"<td>{_num(r['hit_rate_frac'], '.0%')}</td>"
@@ -1033,26 +1109,28 @@ def episode_table(summary: pd.DataFrame) -> str:
         '<table class="numbers" id="episodes"><caption>How often the leading side kept leading'
         " after an episode start</caption><thead><tr><th>episodes of</th><th>horizon</th>"
         "<th>episodes</th><th>completed</th><th>lead continued</th>"
-        "<th>median forward spread (small minus large)</th></tr></thead>"
+        f"<th>median forward spread ({sides.small} minus {sides.large})</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         '<p class="note">Episodes may start 21 trading days apart, so the forward windows of the'
         f" longer horizons overlap: a {int(widest['horizon_days'])}-day hit rate over"
         f" {int(widest['completed_episode_count'])} episodes rests on far fewer"
-        " independent stretches of history. The forward spread is small minus large for both"
-        " sides: after a large-cap episode, a negative one means the large caps kept leading.</p>"
+        f" independent stretches of history. The forward spread is {sides.small} minus"
+        f" {sides.large} for both sides: after a {sides.large_adjective} episode, a negative one"
+        f" means the {sides.large} kept leading.</p>"
     )
 
 
-def pairs_table(latest: pd.DataFrame) -> str:
-    """The latest figures of every pair."""
+def pairs_table(latest: pd.DataFrame, sides: dict[str, Sides] | None = None) -> str:
+    """The latest figures of every pair, each regime in its pair's words."""
     if latest.empty:
         return '<p class="nodata">No data: no rotation rows.</p>'
     rows = []
     for _, r in latest.iterrows():
+        pair = (sides or {}).get(r["pair_id"], SIZE)
         rows.append(
             f"<tr><td><b>{html.escape(r['pair_id'])}</b><br><small>"
             f"{html.escape(str(r.get('description') or ''))}</small></td>"
-            f"<td>{r['rotation_date']:%Y-%m-%d}</td><td>{_words(r['regime'])}</td>"
+            f"<td>{r['rotation_date']:%Y-%m-%d}</td><td>{pair.regime(r['regime'])}</td>"
             f"<td>{_num(r['spread_10d_bps'], '+,.0f')}</td>"
             f"<td>{_num(r['spread_10d_zscore'], '+.2f')}</td>"
             f"<td>{_num(r['spread_63d_bps'], '+,.0f')}</td>"
@@ -1060,8 +1138,9 @@ def pairs_table(latest: pd.DataFrame) -> str:
             f"<td>{_num(r['spread_ytd_bps'], '+,.0f')}</td></tr>"
         )
     return (
-        '<table class="numbers" id="pairs"><caption>Latest figures of every pair (spreads: small'
-        " minus large, bps)</caption><thead><tr><th>pair</th><th>date</th><th>regime</th>"
+        '<table class="numbers" id="pairs"><caption>Latest figures of every pair (spreads: the'
+        " first leg minus the second, bps)</caption><thead><tr><th>pair</th><th>date</th>"
+        "<th>regime</th>"
         "<th>10-day</th><th>10-day z-score</th><th>63-day</th><th>252-day</th><th>YTD</th>"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
@@ -1098,7 +1177,7 @@ def headline(data: ReportData) -> str:
         )
     regime = last["regime"]
     if not pd.isna(regime):
-        sentences.append(f"The trend regime is <b>{_words(regime)}</b>.")
+        sentences.append(f"The trend regime is <b>{data.pair_sides.regime(regime)}</b>.")
     valuation = data.valuation
     if _has(valuation, "relative_forward_pe"):
         v = valuation.dropna(subset=["relative_forward_pe"]).sort_values("month_start").iloc[-1]
@@ -1161,7 +1240,7 @@ footer { color: #666; font-size: .85rem; margin-top: 2rem; border-top: 1px solid
 
 def page(data: ReportData, rendered: list[Chart], generated: datetime | None = None) -> str:
     """The report as one HTML document: inline style, charts as data URIs, no scripts."""
-    as_of = data.as_of
+    as_of, sides = data.as_of, data.pair_sides
     banner = (
         '<div class="synthetic" id="synthetic-banner" role="alert"><b>Synthetic data.</b> These '
         "figures come from the built-in <code>sample</code> source, a simulated market: they are "
@@ -1179,17 +1258,18 @@ def page(data: ReportData, rendered: list[Chart], generated: datetime | None = N
             f"<figcaption>{html.escape(chart.caption)}</figcaption></figure>"
         )
     sections = [
-        ("Scorecard", scorecard_table(data.scorecard)),
+        ("Scorecard", scorecard_table(data.scorecard, data.sides)),
         ("Relative strength", figures.get("relative_strength", "")),
         ("Year-to-date spread by year", figures.get("ytd_spread_by_year", "")),
         (
             "10-day spread and rotation episodes",
-            figures.get("spread_10d_episodes", "") + episode_table(data.episode_summary),
+            figures.get("spread_10d_episodes", "")
+            + episode_table(data.episode_summary, data.pair_sides),
         ),
         ("Valuation", figures.get("relative_pe", "")),
         ("Fund flows", figures.get("etf_flows", "")),
         ("Macro backdrop", figures.get("macro", "")),
-        ("Every pair", pairs_table(data.pairs_latest)),
+        ("Every pair", pairs_table(data.pairs_latest, data.sides)),
     ]
     body = "".join(f"<section><h2>{title}</h2>{content}</section>" for title, content in sections)
     generated = generated or datetime.now()
@@ -1201,14 +1281,16 @@ def page(data: ReportData, rendered: list[Chart], generated: datetime | None = N
         '<link rel="icon" href="data:,">'  # no favicon request
         f"<title>Rotation report: {html.escape(data.pair_label)}, {as_of_text}</title>"
         f"<style>{CSS}</style></head><body>"
-        f"<header><h1>Small-cap vs large-cap rotation: {html.escape(data.pair_label)}</h1>"
+        f"<header><h1>{html.escape(sides.small_adjective.capitalize())} vs"
+        f" {html.escape(sides.large_adjective)} rotation: {html.escape(data.pair_label)}</h1>"
         f'<p class="meta">As of <b id="as-of">{as_of_text}</b> &middot; pair '
         f"<code>{html.escape(data.pair_id)}</code> ({html.escape(data.pair_description)}) "
         f"&middot; source {html.escape(sources)}</p></header>"
         f"{banner}{_stale_notice(data.stale)}{headline(data)}{body}"
         f"<footer>Generated {generated:%Y-%m-%d %H:%M} by the Dagster asset "
-        "<code>report/rotation_report</code> from the warehouse's marts. Spreads are small-cap "
-        "minus large-cap returns in basis points (1 bp = 0.01 percentage point); every formula "
+        "<code>report/rotation_report</code> from the warehouse's marts. Spreads are"
+        f" {html.escape(sides.small_adjective)} minus {html.escape(sides.large_adjective)}"
+        " returns in basis points (1 bp = 0.01 percentage point); every formula "
         "is documented in <code>dbt_models/models/marts/*.yml</code>. This page loads nothing "
         "from the network.</footer></body></html>"
     )

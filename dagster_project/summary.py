@@ -39,15 +39,25 @@ from raw.constituents as c
 left join (select distinct symbol from raw.prices) as p on p.symbol = c.symbol
 """
 
+# each pair's legs and regime in its own words (the pairs seed: rsp_spy is equal weight against
+# cap weight, not small against large caps)
 LATEST_ROTATION = """
-select pair_id, rotation_date as date, small_symbol as small, large_symbol as large,
-       round(ratio, 2) as ratio, regime,
-       round(spread_10d_bps) as "10d bps", round(spread_63d_bps) as "63d bps",
-       round(spread_252d_bps) as "252d bps", round(spread_ytd_bps) as "YTD bps",
-       round(spread_10d_zscore, 2) as "10d z"
-from marts.fct_rotation_daily
-qualify row_number() over (partition by pair_id order by rotation_date desc) = 1
-order by pair_id
+select r.pair_id, r.rotation_date as date,
+       p.small_label || ' (' || r.small_symbol || ')' as "first leg",
+       p.large_label || ' (' || r.large_symbol || ')' as "second leg",
+       round(r.ratio, 2) as ratio,
+       case r.regime
+           when 'small_cap_leadership' then p.small_adjective || ' leadership'
+           when 'large_cap_leadership' then p.large_adjective || ' leadership'
+           else r.regime
+       end as regime,
+       round(r.spread_10d_bps) as "10d bps", round(r.spread_63d_bps) as "63d bps",
+       round(r.spread_252d_bps) as "252d bps", round(r.spread_ytd_bps) as "YTD bps",
+       round(r.spread_10d_zscore, 2) as "10d z"
+from marts.fct_rotation_daily as r
+left join reference.pairs as p on p.pair_id = r.pair_id
+qualify row_number() over (partition by r.pair_id order by r.rotation_date desc) = 1
+order by r.pair_id
 """
 
 LATEST_SCORECARD = """
@@ -117,7 +127,7 @@ def main() -> None:
         print("\n" + table_counts(con).to_string(index=False))
         for message in stale_warnings(con) + member_warnings(con):
             print(f"WARNING: {message}")
-        print("\nLatest rotation figures (spreads: small minus large, in basis points)")
+        print("\nLatest rotation figures (spreads: first leg minus second, in basis points)")
         print(con.sql(LATEST_ROTATION).df().to_string(index=False))
         for pair in reference.pairs().sort_values("pair_id").itertuples():
             print(f"  {pair.pair_id}: {pair.description}")

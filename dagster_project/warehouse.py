@@ -12,6 +12,12 @@ The marts' trading calendar, ``raw.trading_calendar``, is reference data the pro
 (dagster_project.trading_calendar), not a provider's load: it is written whole
 (``write_trading_calendar``) and has no row in the load log.
 
+A load from files (the files source) also records, per table and key, the file it read and its
+SHA-256 in ``raw.file_digests``, in the same transaction: the next run compares each file with
+it to tell a file changed anywhere (reloaded whole) from one that did not (loaded from its last
+date minus the overlap). A load of a key from any other source drops the key's record: its
+stored rows are then no longer those of the file.
+
 Rows the warehouse cannot use (a value that is not a number, a price that is zero or negative, a
 required value missing) go to ``raw.quarantine`` with the reason, and are counted in the load
 log. Structural problems fail the whole load: a missing column, a null key, or two rows with the
@@ -134,6 +140,19 @@ LOAD_LOG_MIGRATIONS = (
     "alter table raw.load_log add column if not exists rows_deleted bigint default 0",
 )
 
+# What each key's stored rows were last loaded from, for the files source (see the docstring).
+FILE_DIGESTS_DDL = """
+create table if not exists raw.file_digests (
+    table_name varchar not null,
+    key varchar not null,
+    path varchar not null,
+    sha256 varchar not null,
+    load_id varchar not null,
+    loaded_at timestamp not null,
+    primary key (table_name, key)
+)
+"""
+
 QUARANTINE_DDL = """
 create table if not exists raw.quarantine (
     load_id varchar not null,
@@ -198,6 +217,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(migration)
     con.execute(QUARANTINE_DDL)
     con.execute(TRADING_CALENDAR_DDL)
+    con.execute(FILE_DIGESTS_DDL)
 
 
 @dataclass(frozen=True)
@@ -404,6 +424,44 @@ def last_received(
     return dict(rows)
 
 
+def file_digests(con: duckdb.DuckDBPyConnection, table_name: str) -> dict[str, tuple[str, str]]:
+    """key -> (path, sha256) of the file each key of ``raw.<table_name>`` was last loaded from
+    (keys last loaded from another source, or before digests were kept, are left out)."""
+    ensure_schema(con)
+    rows = con.execute(
+        "select key, path, sha256 from raw.file_digests where table_name = ?",
+        [RAW_TABLES[table_name].qualified],
+    ).fetchall()
+    return {key: (path, sha256) for key, path, sha256 in rows}
+
+
+def _record_digests(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    received: list[str],
+    digests: dict[str, tuple[str, str]] | None,
+    load_id: str,
+    at: datetime,
+) -> None:
+    """Keep the digests of the files this load read (``digests``: key -> (path, sha256)), and
+    drop the record of every other key it received: those rows came from elsewhere."""
+    digests = digests or {}
+    others = [k for k in received if k not in digests]
+    if others:
+        con.execute(
+            "delete from raw.file_digests where table_name = ? and key in (select unnest(?))",
+            [table.qualified, others],
+        )
+    if digests:
+        con.executemany(
+            "insert or replace into raw.file_digests values (?, ?, ?, ?, ?, ?)",
+            [
+                [table.qualified, key, path, sha256, load_id, at]
+                for key, (path, sha256) in sorted(digests.items())
+            ],
+        )
+
+
 def macro_vintages(con: duckdb.DuckDBPyConnection, series_ids: list[str]) -> pd.DataFrame:
     """series_id, date, realtime_start, value of every stored vintage of ``series_ids``."""
     ensure_schema(con)
@@ -522,15 +580,23 @@ def upsert(
     source: str,
     run_id: str | None = None,
     replace_from: date | None = None,
+    replace_keys: list[str] | None = None,  # None: every key of the frame
+    digests: dict[str, tuple[str, str]] | None = None,
+    received: int | None = None,
 ) -> LoadResult:
     """Upsert ``frame`` into ``raw.<table_name>`` and log the load, all in one transaction.
 
     New keys are inserted; existing keys whose values differ are updated (with a new
     ``loaded_at``); identical rows are left untouched; unusable rows are quarantined. With
-    ``replace_from`` (a full refresh's start), each symbol or series of ``frame`` replaces its
-    history from that date: its stored rows on other dates are deleted (counted in
-    ``rows_deleted``), but not a row whose date the frame has in quarantine. On any error the
-    transaction is rolled back and the error re-raised: never a half-written load.
+    ``replace_from`` (a full refresh's start, or a changed file's), each symbol or series of
+    ``frame`` (of ``replace_keys`` only, when given: a load that mixes replaced and incremental
+    keys) replaces its history from that date: its stored rows on other dates are deleted
+    (counted in ``rows_deleted``), but not a row whose date the frame has in quarantine.
+    ``digests`` (key -> (path, sha256)) are the files the rows were read from, recorded in
+    ``raw.file_digests``; every key of ``frame`` without one loses its record. ``received``:
+    the rows the source gave, when the caller left out some that change nothing (a macro
+    vintage already stored: ``vintages.new_vintages``); they count as unchanged. On any error
+    the transaction is rolled back and the error re-raised: never a half-written load.
     """
     table = RAW_TABLES[table_name]
     rows, rejected = _conform(table, frame)
@@ -589,13 +655,14 @@ def upsert(
                 where {part} and not exists (select 1 from incoming s where {key_match})
                 """
             ).fetchall()
-        if replace_from is not None and not table.snapshot:
+        if replace_from is not None and not table.snapshot and replace_keys != []:
             first_key = f"t.{key_cols[0]}"
             con.register("quarantined_days", _parsed_days(table, rejected))
+            only = "" if replace_keys is None else f" and {first_key} in (select unnest(?))"
             ((replaced,),) = con.execute(
                 f"""
                 delete from {table.qualified} t
-                where {first_key} in (select distinct {key_cols[0]} from incoming)
+                where {first_key} in (select distinct {key_cols[0]} from incoming){only}
                     and t.date >= ?
                     and not exists (select 1 from incoming s where {key_match})
                     and not exists (
@@ -603,7 +670,7 @@ def upsert(
                         where q.key = {first_key} and q.date = t.date
                     )
                 """,
-                [replace_from],
+                [*([] if replace_keys is None else [list(replace_keys)]), replace_from],
             ).fetchall()
             con.unregister("quarantined_days")
             deleted += replaced
@@ -612,6 +679,9 @@ def upsert(
             " from incoming"
         ).fetchall()
         con.execute("drop table incoming")
+        first_column = frame[key_cols[0]] if key_cols[0] in frame else pd.Series(dtype=object)
+        received = sorted(first_column.dropna().astype(str).unique())
+        _record_digests(con, table, received, digests, load_id, started_at)
         if len(rejected):
             con.register("rejected_frame", _quarantine_frame(table, rejected, load_id))
             con.execute(  # a row refused before, for the same reason, is not added again
@@ -626,10 +696,10 @@ def upsert(
         result = LoadResult(
             load_id=load_id,
             table=table.qualified,
-            rows_received=len(frame),
+            rows_received=len(frame) if received is None else received,
             rows_inserted=inserted,
             rows_updated=updated,
-            rows_unchanged=usable - inserted - updated,
+            rows_unchanged=usable - inserted - updated + (received or len(frame)) - len(frame),
             rows_quarantined=len(rejected),
             min_date=min_date,
             max_date=max_date,

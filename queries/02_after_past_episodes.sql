@@ -2,9 +2,10 @@
 -- For each pair and side, the most recent episode (a 10-day spread through the episode threshold,
 -- +-400 bps by default), and every earlier episode on the same side that started at least as big:
 -- how often the lead continued, and the median forward spread, 21 to 252 trading days later.
--- Forward spreads are signed: positive = small caps outperformed after the episode's start.
+-- Forward spreads are signed: positive = the pair's first leg (small caps; equal weight for
+-- rsp_spy: side_label names each side) outperformed after the episode's start.
 with latest as (
-    select pair_id, side, start_date, start_spread_10d_bps, spread_to_date_bps
+    select pair_id, side, side_label, start_date, start_spread_10d_bps, spread_to_date_bps
     from marts.fct_rotation_episodes
     qualify row_number() over (partition by pair_id, side order by start_date desc) = 1
 ),
@@ -33,6 +34,7 @@ outcomes as (
 select
     l.pair_id,
     l.side,
+    l.side_label,
     l.start_date as latest_episode_start,
     round(l.start_spread_10d_bps) as latest_start_10d_bps,
     round(l.spread_to_date_bps) as latest_spread_since_start_bps,

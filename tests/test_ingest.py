@@ -230,7 +230,8 @@ def prices_csv(path: Path, days: pd.DatetimeIndex, adj_close: np.ndarray) -> Non
 
 def test_a_redownloaded_file_with_a_rebased_history_replaces_the_whole_history(files_settings):
     # a month of IWM, then the file downloaded again the day after a dividend went ex: a new
-    # day, and every earlier Adj Close scaled by 0.99, far beyond the 10-day overlap
+    # day, and every earlier Adj Close scaled by 0.99, far beyond the 10-day overlap. The file
+    # changed, so it is read whole anyway (not found re-based from its overlap)
     path = Path(files_settings.data_dir) / "prices" / "IWM.csv"
     days = pd.bdate_range("2026-01-02", "2026-02-13")
     adj_close = np.linspace(95.0, 100.0, len(days))
@@ -240,7 +241,8 @@ def test_a_redownloaded_file_with_a_rebased_history_replaces_the_whole_history(f
     result = load_prices(files_settings)
     assert result.success
     (materialization,) = result.asset_materializations_for_node("raw__prices")
-    assert materialization.metadata["fetched_again_whole"].value == "IWM"
+    assert materialization.metadata["reloaded_whole"].value == "IWM (prices/IWM.csv changed)"
+    assert materialization.metadata["fetched_again_whole"].value == "none"
     with duckdb.connect(files_settings.warehouse_path, read_only=True) as con:
         stored = con.execute(
             "select adj_close from raw.prices where symbol = 'IWM' order by date"
@@ -410,7 +412,7 @@ def test_files_holdings_and_member_prices(tmp_path):
     assert materialization(again, "raw__prices")["members_current"] == 0
 
     # a member split 2:1 on 6 Jan, downloaded again with two months of history: every earlier
-    # close halved, so the history is fetched again whole, not from the overlap
+    # close halved; its file changed, so the history is fetched again whole, not from the overlap
     days = pd.bdate_range("2025-11-03", "2026-01-06")
     closes = [5.0] * (len(days) - 1) + [11.5]
     write(
@@ -421,7 +423,9 @@ def test_files_holdings_and_member_prices(tmp_path):
         source="files", data_dir=str(data), warehouse=settings.warehouse, start_date="2025-11-01"
     )
     split = materialize([by_key("raw/prices")], resources=build_resources(earlier))
-    assert materialization(split, "raw__prices")["fetched_again_whole"] == "ACME"
+    assert materialization(split, "raw__prices")["reloaded_whole"] == (
+        "ACME (prices/ACME.csv changed)"
+    )
     acme = query(settings, "select date, close from raw.prices where symbol = 'ACME' order by 1")
     assert acme["close"].tolist() == closes and len(acme) == len(days)
 
@@ -519,19 +523,22 @@ def test_a_member_that_left_is_priced_from_its_file(tmp_path):
     assert len(priced) == 1
 
 
-def test_a_full_refresh_removes_the_rows_a_wrong_file_left(tmp_path):
+def test_a_corrected_file_removes_the_rows_a_wrong_file_left(tmp_path):
     data = tmp_path / "drop"
     settings = files_at(data, tmp_path, start_date="1990-01-01")
     spy = "Date,Close\n1995-01-03,45\n2000-05-26,140\n2000-05-30,141\n"
     write(data / "prices" / "IWM.csv", spy)  # SPY's file saved as IWM's
     assert load_prices(settings).success
     write(data / "prices" / "IWM.csv", "Date,Close\n2000-05-26,90\n2000-05-30,91\n")
-    assert load_prices(settings).success  # incremental: the 1995 row stays
-    assert len(query(settings, "select * from raw.prices where symbol = 'IWM'")) == 3
-    result = load_prices(settings, full_refresh=True)
+    # the file changed: reloaded whole, not from the overlap, so the 1995 row goes
+    result = load_prices(settings)
     assert materialization(result, "raw__prices")["rows_deleted"] == 1
     iwm = query(settings, "select date, close from raw.prices where symbol = 'IWM' order by 1")
     assert iwm["close"].tolist() == [90.0, 91.0]
+    # a full refresh reads it whole again: nothing left to delete
+    result = load_prices(settings, full_refresh=True)
+    assert materialization(result, "raw__prices")["rows_deleted"] == 0
+    assert materialization(result, "raw__prices")["reloaded_whole"] == "none"
 
 
 @pytest.mark.parametrize(

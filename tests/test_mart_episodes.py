@@ -77,6 +77,7 @@ def expected_episodes(prices: pd.DataFrame, threshold: float, min_gap: int) -> p
                 row = {
                     "pair_id": pair.pair_id,
                     "side": side,
+                    "side_label": getattr(pair, f"{side}_label"),  # the seed's words
                     "episode_number": number,
                     "start_date": days[day],
                     "start_spread_10d_bps": spread10[day],
@@ -105,7 +106,8 @@ def percent_rank(values: pd.Series) -> pd.Series:
 
 def expected_summary(episodes: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for pair_id in reference.pairs()["pair_id"]:
+    for pair in reference.pairs().itertuples():
+        pair_id = pair.pair_id
         for side in SIDES:
             mine = episodes[(episodes["pair_id"] == pair_id) & (episodes["side"] == side)]
             current = None
@@ -119,6 +121,7 @@ def expected_summary(episodes: pd.DataFrame) -> pd.DataFrame:
                 row = {
                     "pair_id": pair_id,
                     "side": side,
+                    "side_label": getattr(pair, f"{side}_label"),
                     "horizon_days": h,
                     "episode_count": len(mine),
                     "completed_episode_count": len(completed),
@@ -164,6 +167,8 @@ def assert_frames_match(got: pd.DataFrame, want: pd.DataFrame, keys: list[str]) 
         ):
             as_text = [None if pd.isna(v) else bool(v) for v in got[column]]
             assert as_text == [None if pd.isna(v) else bool(v) for v in want[column]], column
+        elif column == "side_label":
+            assert got[column].tolist() == want[column].tolist(), column
         elif column.endswith("_date"):
             got_dates = pd.to_datetime(got[column]).to_numpy()
             want_dates = pd.to_datetime(want[column]).to_numpy()
@@ -223,3 +228,18 @@ def test_every_pair_has_episodes_on_both_sides_with_completed_horizons(episodes,
     assert (summary["completed_episode_count"] > 0).all()
     gaps = episodes["trading_days_since_previous_episode"].dropna()
     assert (gaps >= project_vars()["episode_min_gap_days"]).all()
+
+
+def test_rsp_spy_is_equal_against_cap_weight_and_the_size_pairs_small_against_large(
+    episodes, summary
+):
+    # written out, not read from the seed: what each pair's sides must be called
+    want = {
+        ("rsp_spy", "small"): "equal weight",
+        ("rsp_spy", "large"): "cap weight",
+        **{(p, "small"): "small caps" for p in ("rut_spx", "iwm_spy", "ijr_spy")},
+        **{(p, "large"): "large caps" for p in ("rut_spx", "iwm_spy", "ijr_spy")},
+    }
+    for mart in (episodes, summary):
+        labels = mart.groupby(["pair_id", "side"])["side_label"].unique()
+        assert {key: list(v) for key, v in labels.items()} == {k: [v] for k, v in want.items()}

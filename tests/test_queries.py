@@ -70,6 +70,8 @@ def test_past_episodes_match_pandas(sample_warehouse):
 
     answer = run(sample_warehouse, "02_after_past_episodes.sql")
     row = answer.query("pair_id == 'rut_spx' and side == 'small' and horizon_days == 63").iloc[0]
+    assert row["side_label"] == "small caps"
+    assert set(answer.query("pair_id == 'rsp_spy'")["side_label"]) == {"equal weight", "cap weight"}
     assert row["similar_past_episodes"] == len(done) > 0
     assert row["median_fwd_spread_bps"] == pytest.approx(
         np.median(done["fwd_spread_63d_bps"]), abs=0.5

@@ -213,6 +213,7 @@ def good_fct_rotation_episodes() -> pd.DataFrame:
             "pair_id": ["rut_spx", "rut_spx", "rut_spx"],
             "side": ["small", "small", "large"],
             "episode_number": ints(1, 2, 1, dtype="Int32"),
+            "side_label": ["small caps", "small caps", "large caps"],
             "start_date": days("2024-11-06", "2026-05-12", "2025-04-03"),
             "start_spread_10d_bps": [512.3, 430.1, -455.0],
             "start_ratio": [112.4, 118.2, 104.1],
@@ -238,6 +239,7 @@ def good_rpt_rotation_episode_summary() -> pd.DataFrame:
             "pair_id": ["rut_spx", "rut_spx", "rut_spx"],
             "side": ["small", "small", "large"],
             "horizon_days": ints(21, 63, 21, dtype="Int32"),
+            "side_label": ["small caps", "small caps", "large caps"],
             "episode_count": [2, 2, 1],
             "completed_episode_count": [2, 1, 1],
             "hit_count": [1.0, 0.0, 1.0],  # a HUGEINT sum: float64 in pandas
@@ -813,6 +815,7 @@ BAD = [
         trading_days_since_previous_episode=5,
     ),
     bad("episodes: unknown side", EPISODES, IN_SET, "side", 2, side="mid"),
+    bad("episodes: side not named", EPISODES, NOT_NULL, "side_label", 2, side_label=None),
     bad(
         "episodes: duplicate episode number",
         EPISODES,
@@ -823,6 +826,7 @@ BAD = [
     ),
     bad("episodes: future start", EPISODES, BETWEEN, "start_date", 1, start_date=FUTURE),
     # marts.rpt_rotation_episode_summary
+    bad("summary: side not named", SUMMARY, NOT_NULL, "side_label", 1, side_label=None),
     bad("summary: hit rate above 1", SUMMARY, BETWEEN, "hit_rate_frac", 0, hit_rate_frac=1.5),
     bad(
         "summary: negative percentile rank",

@@ -78,3 +78,28 @@ def test_empty_breadth_marts_say_why(warehouse_copy, printed):
     with duckdb.connect(str(warehouse)) as con:
         con.execute("update raw.constituents set date = '2026-06-30'")
     assert "no member has a price while its snapshot is in force" in printed(warehouse)
+
+
+def test_rsp_spy_is_named_equal_weight_against_cap_weight(sample_warehouse, printed):
+    out = printed(sample_warehouse)
+    (rsp,) = [line for line in out.splitlines() if line.split()[:1] == ["rsp_spy"]]
+    (rut,) = [line for line in out.splitlines() if line.split()[:1] == ["rut_spx"]]
+    assert "equal weight (RSP)" in rsp and "cap weight (SPY)" in rsp
+    assert "small caps (^RUT)" in rut and "large caps (^GSPC)" in rut
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        regimes = dict(
+            con.execute(
+                "select pair_id, arg_max(regime, rotation_date) from marts.fct_rotation_daily"
+                " group by 1"
+            ).fetchall()
+        )
+    rsp_words = {
+        "small_cap_leadership": "equal-weight leadership",
+        "large_cap_leadership": "cap-weight leadership",
+    }.get(regimes["rsp_spy"], regimes["rsp_spy"])
+    assert rsp_words in rsp and "small" not in rsp and "large" not in rsp
+    rut_words = {
+        "small_cap_leadership": "small-cap leadership",
+        "large_cap_leadership": "large-cap leadership",
+    }.get(regimes["rut_spx"], regimes["rut_spx"])
+    assert rut_words in rut

@@ -187,12 +187,13 @@ def test_every_raw_contract_is_created_with_its_key(con):
         "constituents": ["fund", "date", "symbol"],
         "load_log": ["load_id"],
         "trading_calendar": ["trading_date"],
+        "file_digests": ["table_name", "key"],
     }
     # the dbt staging models have no not_null tests: these constraints are the guarantee
     not_null = con.sql(
         "select table_name, list(constraint_column_names[1])"
         " from duckdb_constraints() where schema_name = 'raw' and constraint_type = 'NOT NULL'"
-        " and table_name not in ('load_log', 'quarantine') group by table_name"
+        " and table_name not in ('load_log', 'quarantine', 'file_digests') group by table_name"
     ).fetchall()
     audit = ["source", "loaded_at"]
     assert {t: sorted(c) for t, c in not_null} == {
@@ -308,3 +309,29 @@ def test_a_full_refresh_replaces_each_loaded_keys_history_from_its_start(con):
     assert sorted(others.fetchall()) == [("IJR", 1), ("SPY", 1)]  # keys not loaded: untouched
     log = con.sql("select rows_deleted from raw.load_log order by finished_at desc limit 1")
     assert log.fetchall() == [(1,)]
+
+
+def test_replace_keys_replace_only_those_keys_and_digests_follow_the_source(con):
+    days = {"2024-01-02": 10.0, "2024-01-03": 11.0}
+    both = pd.concat([prices(days), prices(days, symbol="SPY")])
+    digests = {"IWM": ("prices/IWM.csv", "a" * 64), "SPY": ("prices/SPY.csv", "b" * 64)}
+    warehouse.upsert(con, "prices", both, source="files", digests=digests)
+    assert warehouse.file_digests(con, "prices") == digests
+    # both keys lose 2024-01-02; only IWM is replaced, SPY loads incrementally
+    later = {"2024-01-03": 11.0}
+    result = warehouse.upsert(
+        con,
+        "prices",
+        pd.concat([prices(later), prices(later, symbol="SPY")]),
+        source="files",
+        replace_from=pd.Timestamp("2000-01-01").date(),
+        replace_keys=["IWM"],
+        digests={"IWM": ("prices/IWM.csv", "c" * 64), "SPY": digests["SPY"]},
+    )
+    assert result.rows_deleted == 1
+    left = con.sql("select symbol, count(*) from raw.prices group by 1 order by 1").fetchall()
+    assert left == [("IWM", 1), ("SPY", 2)]
+    assert warehouse.file_digests(con, "prices")["IWM"] == ("prices/IWM.csv", "c" * 64)
+    # a load from another source: its keys' rows are no longer the file's
+    warehouse.upsert(con, "prices", prices(later), source="live")
+    assert set(warehouse.file_digests(con, "prices")) == {"SPY"}

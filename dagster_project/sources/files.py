@@ -26,6 +26,7 @@ does not parse, two different rows for one date) raises ``FetchError`` naming th
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from datetime import date
@@ -293,6 +294,19 @@ class FilesSource:
             elif entry.is_dir() or entry.suffix.lower() not in (".md", ".txt"):
                 unknown.append(entry.name)
         return unknown
+
+    def digests(self, folder: str, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """key -> (``<folder>/<KEY>.csv``, its SHA-256) of each key with a file; keys without
+        one are left out. The loader keeps them with the rows loaded (``raw.file_digests``): a
+        key whose file's digest changed since is reloaded whole, wherever the edit is. Taken
+        before the files are read, so a file edited while it is read is seen as changed on the
+        next run."""
+        out = {}
+        for key in keys:
+            path = self.data_dir / folder / f"{key}.csv"
+            if path.is_file():
+                out[key] = (f"{folder}/{key}.csv", hashlib.sha256(path.read_bytes()).hexdigest())
+        return out
 
     def _path(self, folder: str, key: str) -> Path:
         """The key's file; a file named so but for case (``iwm.csv``, ``IWM.CSV``) is an error

@@ -4,7 +4,9 @@
     An episode of side 'small' starts on a day whose spread_10d_bps first reaches
     +var('episode_threshold_bps') (today >= threshold, the previous row < threshold), provided the
     day is at least var('episode_min_gap_days') rows of the pair after the previous *accepted*
-    'small' episode start. 'large' is the mirror image (spread <= -threshold).
+    'small' episode start. 'large' is the mirror image (spread <= -threshold). `side` names the
+    leg that led (the pair's numerator or denominator); `side_label` says it in words, from the
+    pairs seed ('small caps' / 'large caps'; 'equal weight' / 'cap weight' for rsp_spy).
 
     Why a recursive CTE: whether a crossing is an episode depends on the previous accepted
     episode, which depends in turn on the crossings before it, so the rule is sequential and no
@@ -26,6 +28,12 @@
 with recursive rotation as (
 
     select * from {{ ref('fct_rotation_daily') }}
+
+),
+
+pairs as (
+
+    select * from {{ ref('pairs') }}
 
 ),
 
@@ -178,6 +186,19 @@ episodes as (
 
 ),
 
+-- each episode's side in words: the pair's label of the leg that led
+labelled as (
+
+    select
+        episodes.*,
+        case
+            when episodes.side = 'small' then pairs.small_label else pairs.large_label
+        end as side_label
+    from episodes
+    left join pairs on pairs.pair_id = episodes.pair_id
+
+),
+
 final as (
 
     select
@@ -185,6 +206,7 @@ final as (
         pair_id,
         side,
         episode_number,
+        side_label,
 
         -- the start
         rotation_date as start_date,
@@ -209,7 +231,7 @@ final as (
         ) * 10000 as spread_to_date_bps,
         episode_number = latest_episode_number as is_current
 
-    from episodes
+    from labelled
 
 )
 

@@ -41,7 +41,10 @@ grid as (
     select
         pairs.pair_id,
         sides.side,
-        horizons.horizon_days
+        horizons.horizon_days,
+        case
+            when sides.side = 'small' then pairs.small_label else pairs.large_label
+        end as side_label
     from pairs
     cross join sides
     cross join horizons
@@ -115,6 +118,7 @@ final as (
         grid.pair_id,
         grid.side,
         grid.horizon_days,
+        grid.side_label,
 
         -- history
         coalesce(horizon_stats.episode_count, 0) as episode_count,
