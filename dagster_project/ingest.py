@@ -543,7 +543,7 @@ def _upsert(
         replace_from=replace_from,
         replace_keys=replace_keys,
         digests=digests,
-        received=received,
+        rows_received=received,
     )
     context.log.info(
         f"{result.table}: {result.rows_inserted} inserted, {result.rows_updated} updated,"

@@ -582,7 +582,7 @@ def upsert(
     replace_from: date | None = None,
     replace_keys: list[str] | None = None,  # None: every key of the frame
     digests: dict[str, tuple[str, str]] | None = None,
-    received: int | None = None,
+    rows_received: int | None = None,
 ) -> LoadResult:
     """Upsert ``frame`` into ``raw.<table_name>`` and log the load, all in one transaction.
 
@@ -593,7 +593,7 @@ def upsert(
     keys) replaces its history from that date: its stored rows on other dates are deleted
     (counted in ``rows_deleted``), but not a row whose date the frame has in quarantine.
     ``digests`` (key -> (path, sha256)) are the files the rows were read from, recorded in
-    ``raw.file_digests``; every key of ``frame`` without one loses its record. ``received``:
+    ``raw.file_digests``; every key of ``frame`` without one loses its record. ``rows_received``:
     the rows the source gave, when the caller left out some that change nothing (a macro
     vintage already stored: ``vintages.new_vintages``); they count as unchanged. On any error
     the transaction is rolled back and the error re-raised: never a half-written load.
@@ -680,8 +680,8 @@ def upsert(
         ).fetchall()
         con.execute("drop table incoming")
         first_column = frame[key_cols[0]] if key_cols[0] in frame else pd.Series(dtype=object)
-        received = sorted(first_column.dropna().astype(str).unique())
-        _record_digests(con, table, received, digests, load_id, started_at)
+        keys_received = sorted(first_column.dropna().astype(str).unique())
+        _record_digests(con, table, keys_received, digests, load_id, started_at)
         if len(rejected):
             con.register("rejected_frame", _quarantine_frame(table, rejected, load_id))
             con.execute(  # a row refused before, for the same reason, is not added again
@@ -696,10 +696,10 @@ def upsert(
         result = LoadResult(
             load_id=load_id,
             table=table.qualified,
-            rows_received=len(frame) if received is None else received,
+            rows_received=len(frame) if rows_received is None else rows_received,
             rows_inserted=inserted,
             rows_updated=updated,
-            rows_unchanged=usable - inserted - updated + (received or len(frame)) - len(frame),
+            rows_unchanged=usable - inserted - updated + (rows_received or len(frame)) - len(frame),
             rows_quarantined=len(rejected),
             min_date=min_date,
             max_date=max_date,

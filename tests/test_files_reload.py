@@ -160,20 +160,23 @@ def test_a_changed_macro_file_replaces_the_series_and_an_unchanged_one_adds_vint
     m = meta(result, "macro_observations")
     assert m["reloaded_whole"] == "UNRATE (macro/UNRATE.csv changed)"
     assert m["rows_deleted"] == 1  # July 2005's one vintage
-    # UNRATE's 299 rows; CPIAUCSL's overlap is read but adds no vintage (nothing new in it)
-    assert m["dagster/row_count"] == len(months) - 1
+    # UNRATE's 299 rows and CPIAUCSL's overlap (2024-12-01 minus 5 x 366 + 31 days is
+    # 2019-10-28: 2019-11..2024-12, 62 months), read but adding no vintage (all unchanged)
+    assert m["dagster/row_count"] == len(months) - 1 + 62
+    assert (m["rows_inserted"], m["rows_updated"]) == (len(months) - 1, 0)
     rows = query(
         settings,
         "select date, value, realtime_start, realtime_kind from raw.macro_observations"
         " where series_id = 'UNRATE' and date = '2005-06-01'",
     )
-    # the replaced history holds the file's value as of its release date (the seed's lag, 40
-    # days), not the old value plus a revision 'loaded' today
+    # the replaced history holds the file's value as of its release date (June 2005's
+    # Employment Situation came out on Friday 8 July 2005), not the old value plus a revision
+    # 'loaded' today
     assert rows.to_dict("records") == [
         {
             "date": pd.Timestamp("2005-06-01"),
             "value": 9.9,
-            "realtime_start": pd.Timestamp("2005-06-01") + pd.Timedelta(days=40),
+            "realtime_start": pd.Timestamp("2005-07-08"),
             "realtime_kind": "estimate",
         }
     ]
