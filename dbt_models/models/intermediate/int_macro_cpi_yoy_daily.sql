@@ -35,11 +35,7 @@ with_year_ago as (
             as_of.series_id = year_ago.series_id
             and year_ago.observation_date
             = cast({{ dbt.dateadd('month', -12, 'as_of.observation_date') }} as date)
-            and year_ago.known_from_date <= as_of.trading_date
-            and (
-                year_ago.superseded_date > as_of.trading_date
-                or year_ago.superseded_date is null
-            )
+            and {{ vintage_in_force('year_ago', 'as_of.trading_date') }}
 
 ),
 

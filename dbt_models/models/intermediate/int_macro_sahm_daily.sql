@@ -63,11 +63,7 @@ known_values as (
     left join vintages as in_force
         on
             window_months.window_month_date = in_force.observation_date
-            and in_force.known_from_date <= window_months.trading_date
-            and (
-                in_force.superseded_date > window_months.trading_date
-                or in_force.superseded_date is null
-            )
+            and {{ vintage_in_force('in_force', 'window_months.trading_date') }}
     left join vintages as revised
         on
             window_months.window_month_date = revised.observation_date

@@ -71,11 +71,7 @@ final as (
         on
             latest_known.series_id = in_force.series_id
             and latest_known.observation_date = in_force.observation_date
-            and in_force.known_from_date <= latest_known.trading_date
-            and (
-                in_force.superseded_date > latest_known.trading_date
-                or in_force.superseded_date is null
-            )
+            and {{ vintage_in_force('in_force', 'latest_known.trading_date') }}
     left join vintages as revised
         on
             latest_known.series_id = revised.series_id
