@@ -1,7 +1,7 @@
 """Resources, chosen by one environment switch: the source, and the warehouse's path.
 
 ``settings_from_env`` is the one place that reads the ``ROTATION_*`` environment variables
-(DESIGN "Configuration and paths"); everything else receives a ``RotationSettings`` resource.
+(the README's "Configuration"); everything else receives a ``RotationSettings`` resource.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_models"
 
 
 class RotationSettings(ConfigurableResource):
-    """What to load and where: the user's interface, with DESIGN's defaults."""
+    """What to load and where: the user's interface, with the README's defaults."""
 
     source: str = "sample"
     data_dir: str | None = None
@@ -109,7 +109,7 @@ def _date(variable: str, value: str) -> date:
 
 
 def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings:
-    """Build the settings from ``ROTATION_*`` variables, falling back to DESIGN's defaults."""
+    """Build the settings from ``ROTATION_*`` variables, falling back to the README's defaults."""
     env = os.environ if environ is None else environ
     names = {
         "source": "ROTATION_SOURCE",

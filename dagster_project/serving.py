@@ -23,8 +23,8 @@ version folder newer than the published one) is deleted by the next publish. Pub
 race: the asset exports through the writer's own connection, which holds the warehouse's lock
 for the whole publish.
 
-This module writes DDL, against the one-writer rule of STYLE.md, because it writes only its
-own file (the views database): the warehouse itself is only read.
+This module writes DDL, against the one-writer rule (only dagster_project.warehouse writes DDL),
+because it writes only its own file (the views database): the warehouse itself is only read.
 """
 
 import re
