@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -179,6 +179,7 @@ class LoadResult:
     max_date: object
     keys: list[str]
     rows_deleted: int = 0  # members dropped from a snapshot the load replaced
+    quarantined: list[dict] = field(default_factory=list)  # quarantine_summary of the load
 
 
 def _table_ddl(table: RawTable) -> str:
@@ -572,6 +573,185 @@ def _refuse_conflicts(con: duckdb.DuckDBPyConnection, table: RawTable) -> None:
         raise ValueError(f"{table.qualified}: {total} rows share a key but differ: {sample}")
 
 
+class LoadRefused(ValueError):
+    """A load the warehouse refused before writing anything: ``problems`` says why."""
+
+    def __init__(self, table: str, problems: list[str]):
+        self.table, self.problems = table, problems
+        listed = "\n".join(f"- {p}" for p in problems[:20])
+        more = f"\n- ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{table}: load refused, nothing written:\n{listed}{more}")
+
+
+# A validation of a staged load (see upsert): the problems that refuse it, none if it passes.
+Validate = Callable[[duckdb.DuckDBPyConnection, RawTable], list[str]]
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    rows: pd.DataFrame,
+    source: str,
+    loaded_at: datetime,
+) -> None:
+    """Temp tables ``incoming`` (the usable rows, cast to the contract) and ``changed`` (those
+    that would be inserted or updated, as they would be stored, ``is_update`` marking the
+    updates)."""
+    casts = ", ".join(f"cast({c} as {dtype}) as {c}" for c, dtype in table.columns.items())
+    con.register("incoming_frame", rows)
+    con.execute(
+        f"create or replace temp table incoming as select distinct {casts} from incoming_frame"
+    )
+    con.unregister("incoming_frame")
+    _refuse_conflicts(con, table)
+    key_match = " and ".join(f"t.{c} = s.{c}" for c in table.key)
+    differs = " or ".join(f"t.{c} is distinct from s.{c}" for c in table.values)
+    con.execute(
+        f"""
+        create or replace temp table changed as
+        select s.*, ?::varchar as source, ?::timestamp as loaded_at,
+            t.{next(iter(table.key))} is not null as is_update
+        from incoming s left join {table.qualified} t on {key_match}
+        where t.{next(iter(table.key))} is null or ({differs})
+        """,
+        [source, loaded_at],
+    )
+
+
+def _stage_deletes(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    rejected: pd.DataFrame,
+    replace_from: date | None,
+    replace_keys: list[str] | None,
+) -> None:
+    """Temp table ``doomed``: the keys of the stored rows the load would delete. A snapshot's
+    members missing from it; with ``replace_from``, each replaced key's stored rows from then
+    that the load does not have (but not a row whose date the load has in quarantine)."""
+    key_cols = list(table.key)
+    key_match = " and ".join(f"t.{c} = s.{c}" for c in key_cols)
+    first = f"t.{key_cols[0]}"
+    parts, params = [f"select {', '.join(key_cols)} from {table.qualified} where false"], []
+    if table.snapshot:
+        part = " and ".join(f"t.{c} = p.{c}" for c in table.snapshot)
+        parts.append(
+            f"select {', '.join(f't.{c}' for c in key_cols)} from {table.qualified} t"
+            f" join (select distinct {', '.join(table.snapshot)} from incoming) p on {part}"
+            f" where not exists (select 1 from incoming s where {key_match})"
+        )
+    elif replace_from is not None and replace_keys != []:
+        con.register("quarantined_days", _parsed_days(table, rejected))
+        only = "" if replace_keys is None else f" and {first} in (select unnest(?))"
+        parts.append(
+            f"select {', '.join(f't.{c}' for c in key_cols)} from {table.qualified} t"
+            f" where {first} in (select distinct {key_cols[0]} from incoming){only}"
+            " and t.date >= ?"
+            f" and not exists (select 1 from incoming s where {key_match})"
+            " and not exists (select 1 from quarantined_days q"
+            f" where q.key = {first} and q.date = t.date)"
+        )
+        params = [*([] if replace_keys is None else [list(replace_keys)]), replace_from]
+    con.execute(f"create or replace temp table doomed as {' union all '.join(parts)}", params)
+    if replace_from is not None and not table.snapshot and replace_keys != []:
+        con.unregister("quarantined_days")
+
+
+def shrinking(
+    con: duckdb.DuckDBPyConnection, table: RawTable, replace_from: date, max_share: float
+) -> list[str]:
+    """The keys a replacing load (``doomed``) would shrink by more than ``max_share`` of their
+    stored rows from ``replace_from``, each with the numbers."""
+    first = next(iter(table.key))
+    found = con.execute(
+        f"""
+        with stored as (
+            select {first} as key, count(*) as n from {table.qualified}
+            where date >= ? and {first} in (select distinct {first} from doomed)
+            group by all
+        ), deleting as (select {first} as key, count(*) as n from doomed group by all)
+        select key, d.n, s.n from deleting d join stored s using (key)
+        where d.n > ? * s.n order by key
+        """,
+        [replace_from, max_share],
+    ).fetchall()
+    return [
+        f"{key}: this load would delete {deleted:,} of its {stored:,} stored rows from"
+        f" {replace_from} ({deleted / stored:.0%}, more than the {max_share:.0%} allowed):"
+        " the source now has fewer rows than the warehouse (a cut or partial file?)."
+        " Set ROTATION_ALLOW_SHRINK=1 to replace the history on purpose"
+        for key, deleted, stored in found
+    ]
+
+
+def _apply(con: duckdb.DuckDBPyConnection, table: RawTable) -> tuple[int, int, int]:
+    """Write the staged load into its table: (inserted, updated, deleted)."""
+    key_match = " and ".join(f"t.{c} = s.{c}" for c in table.key)
+    value_cols = [*table.values, "source", "loaded_at"]
+    ((updated,),) = con.execute(
+        f"update {table.qualified} t set {', '.join(f'{c} = s.{c}' for c in value_cols)}"
+        f" from changed s where s.is_update and {key_match}"
+    ).fetchall()
+    ((inserted,),) = con.execute(
+        f"insert into {table.qualified} ({', '.join(table.columns)}, source, loaded_at)"
+        f" select {', '.join(table.columns)}, source, loaded_at from changed where not is_update"
+    ).fetchall()
+    ((deleted,),) = con.execute(
+        f"delete from {table.qualified} t using doomed s where {key_match}"
+    ).fetchall()
+    return inserted, updated, deleted
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    rejected: pd.DataFrame,
+    load_id: str,
+    at: datetime,
+) -> None:
+    """Keep the rejected rows in ``raw.quarantine``. A row refused before for the same reason
+    is not added again: it moves to this load (``load_id``), which refused it again."""
+    if not len(rejected):
+        return
+    con.register("rejected_frame", _quarantine_frame(table, rejected, load_id))
+    same = (
+        "q.table_name = r.table_name and q.key = r.key and q.date is not distinct from"
+        " cast(r.date as date) and q.reason = r.reason and q.record = r.record"
+    )
+    con.execute(
+        f"update raw.quarantine q set load_id = r.load_id from rejected_frame r where {same}"
+    )
+    con.execute(
+        "insert into raw.quarantine select load_id, table_name, key, cast(date as date),"
+        " reason, record, ? from rejected_frame r where not exists (select 1 from"
+        f" raw.quarantine q where {same})",
+        [at],
+    )
+    con.unregister("rejected_frame")
+
+
+def quarantine_summary(table: RawTable, rejected: pd.DataFrame) -> list[dict]:
+    """Per key of the rejected rows: how many, why, and their first dates."""
+    if not len(rejected):
+        return []
+    names = [k for k in table.key if k != "date"]
+    frame = rejected.assign(
+        _key=rejected[names].astype(str).agg("/".join, axis=1),
+        _date=pd.to_datetime(rejected["date"], errors="coerce"),
+    )
+    summary = []
+    for key, rows in frame.groupby("_key", sort=True):
+        days = rows["_date"].dropna().sort_values().dt.strftime("%Y-%m-%d").unique()
+        summary.append(
+            {
+                "key": key,
+                "rows": len(rows),
+                "reasons": sorted(rows["reason"].unique()),
+                "first_dates": list(days[:3]),
+            }
+        )
+    return summary
+
+
 def upsert(
     con: duckdb.DuckDBPyConnection,
     table_name: str,
@@ -583,6 +763,8 @@ def upsert(
     replace_keys: list[str] | None = None,  # None: every key of the frame
     digests: dict[str, tuple[str, str]] | None = None,
     rows_received: int | None = None,
+    validate: Validate | None = None,
+    max_shrink: float | None = None,
 ) -> LoadResult:
     """Upsert ``frame`` into ``raw.<table_name>`` and log the load, all in one transaction.
 
@@ -595,104 +777,45 @@ def upsert(
     ``digests`` (key -> (path, sha256)) are the files the rows were read from, recorded in
     ``raw.file_digests``; every key of ``frame`` without one loses its record. ``rows_received``:
     the rows the source gave, when the caller left out some that change nothing (a macro
-    vintage already stored: ``vintages.new_vintages``); they count as unchanged. On any error
-    the transaction is rolled back and the error re-raised: never a half-written load.
+    vintage already stored: ``vintages.new_vintages``); they count as unchanged.
+
+    The load is staged and validated before anything is written: ``validate`` (with the temp
+    tables ``changed``, the rows to insert or update as they would be stored, and ``doomed``,
+    the keys of the stored rows to delete) and, with ``max_shrink``, a replacing load that would
+    delete more than that share of a key's stored rows (``shrinking``). Any problem raises
+    ``LoadRefused``, and the table, its quarantine, file digests and load log stay exactly as
+    they were. On any error the transaction is rolled back and the error re-raised: never a
+    half-written load.
     """
     table = RAW_TABLES[table_name]
     rows, rejected = _conform(table, frame)
     load_id = str(uuid.uuid4())
     started_at = datetime.now(UTC).replace(tzinfo=None)
     key_cols = list(table.key)
-    value_cols = list(table.values)
-    key_match = " and ".join(f"t.{c} = s.{c}" for c in key_cols)
-
-    def differs(old: str, new: str) -> str:
-        return " or ".join(f"{old}.{c} is distinct from {new}.{c}" for c in value_cols)
-
-    casts = ", ".join(f"cast({c} as {dtype}) as {c}" for c, dtype in table.columns.items())
 
     ensure_schema(con)
     con.execute("begin transaction")
     try:
-        con.register("incoming_frame", rows)
-        con.execute(
-            f"create or replace temp table incoming as select distinct {casts} from incoming_frame"
-        )
-        con.unregister("incoming_frame")
-        _refuse_conflicts(con, table)
+        _stage(con, table, rows, source, started_at)
+        _stage_deletes(con, table, rejected, replace_from, replace_keys)
+        problems = []
+        if max_shrink is not None and replace_from is not None and not table.snapshot:
+            problems += shrinking(con, table, replace_from, max_shrink)
+        if validate is not None:
+            problems += validate(con, table)
+        if problems:
+            raise LoadRefused(table.qualified, problems)
         ((usable,),) = con.execute("select count(*) from incoming").fetchall()
-        first = key_cols[0]
-        ((known,),) = con.execute(  # a first load of these symbols: nothing to compare
-            f"select count(*) from {table.qualified}"
-            f" where {first} in (select distinct {first} from incoming)"
-        ).fetchall()
-        updated = 0
-        if known:  # existing keys whose values differ are updated, then new keys inserted
-            ((updated,),) = con.execute(
-                f"""
-                update {table.qualified} t set
-                    {", ".join(f"{c} = s.{c}" for c in value_cols)}, source = ?, loaded_at = ?
-                from incoming s
-                where {key_match} and ({differs("t", "s")})
-                """,
-                [source, started_at],
-            ).fetchall()
-        new_only = f"anti join {table.qualified} t on {key_match}" if known else ""
-        ((inserted,),) = con.execute(
-            f"""
-            insert into {table.qualified} ({", ".join(table.columns)}, source, loaded_at)
-            select s.*, ?, ? from incoming s {new_only}
-            """,
-            [source, started_at],
-        ).fetchall()
-        deleted = 0
-        if table.snapshot:  # members missing from a snapshot it carries leave that snapshot
-            part = " and ".join(f"t.{c} = p.{c}" for c in table.snapshot)
-            ((deleted,),) = con.execute(
-                f"""
-                delete from {table.qualified} t
-                using (select distinct {", ".join(table.snapshot)} from incoming) p
-                where {part} and not exists (select 1 from incoming s where {key_match})
-                """
-            ).fetchall()
-        if replace_from is not None and not table.snapshot and replace_keys != []:
-            first_key = f"t.{key_cols[0]}"
-            con.register("quarantined_days", _parsed_days(table, rejected))
-            only = "" if replace_keys is None else f" and {first_key} in (select unnest(?))"
-            ((replaced,),) = con.execute(
-                f"""
-                delete from {table.qualified} t
-                where {first_key} in (select distinct {key_cols[0]} from incoming){only}
-                    and t.date >= ?
-                    and not exists (select 1 from incoming s where {key_match})
-                    and not exists (
-                        select 1 from quarantined_days q
-                        where q.key = {first_key} and q.date = t.date
-                    )
-                """,
-                [*([] if replace_keys is None else [list(replace_keys)]), replace_from],
-            ).fetchall()
-            con.unregister("quarantined_days")
-            deleted += replaced
+        inserted, updated, deleted = _apply(con, table)
         ((min_date, max_date, keys),) = con.execute(
             f"select min(date), max(date), list(distinct {key_cols[0]} order by {key_cols[0]})"
             " from incoming"
         ).fetchall()
-        con.execute("drop table incoming")
+        con.execute("drop table incoming; drop table changed; drop table doomed")
         first_column = frame[key_cols[0]] if key_cols[0] in frame else pd.Series(dtype=object)
         keys_received = sorted(first_column.dropna().astype(str).unique())
         _record_digests(con, table, keys_received, digests, load_id, started_at)
-        if len(rejected):
-            con.register("rejected_frame", _quarantine_frame(table, rejected, load_id))
-            con.execute(  # a row refused before, for the same reason, is not added again
-                "insert into raw.quarantine select load_id, table_name, key, cast(date as date),"
-                " reason, record, ? from rejected_frame r where not exists (select 1 from"
-                " raw.quarantine q where q.table_name = r.table_name and q.key = r.key"
-                " and q.date is not distinct from cast(r.date as date) and q.reason = r.reason"
-                " and q.record = r.record)",
-                [started_at],
-            )
-            con.unregister("rejected_frame")
+        _quarantine(con, table, rejected, load_id, started_at)
         result = LoadResult(
             load_id=load_id,
             table=table.qualified,
@@ -705,35 +828,46 @@ def upsert(
             max_date=max_date,
             keys=keys or [],
             rows_deleted=deleted,
+            quarantined=quarantine_summary(table, rejected),
         )
-        con.execute(
-            "insert into raw.load_log (load_id, table_name, source, run_id, started_at,"
-            " finished_at, rows_received, rows_inserted, rows_updated, rows_unchanged,"
-            " rows_quarantined, min_date, max_date, keys, rows_deleted)"
-            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                load_id,
-                result.table,
-                source,
-                run_id,
-                started_at,
-                datetime.now(UTC).replace(tzinfo=None),
-                result.rows_received,
-                result.rows_inserted,
-                result.rows_updated,
-                result.rows_unchanged,
-                result.rows_quarantined,
-                min_date,
-                max_date,
-                result.keys,
-                result.rows_deleted,
-            ],
-        )
+        _log_load(con, result, source, run_id, started_at)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return result
+
+
+def _log_load(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    source: str,
+    run_id: str | None,
+    started_at: datetime,
+) -> None:
+    con.execute(
+        "insert into raw.load_log (load_id, table_name, source, run_id, started_at,"
+        " finished_at, rows_received, rows_inserted, rows_updated, rows_unchanged,"
+        " rows_quarantined, min_date, max_date, keys, rows_deleted)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            result.load_id,
+            result.table,
+            source,
+            run_id,
+            started_at,
+            datetime.now(UTC).replace(tzinfo=None),
+            result.rows_received,
+            result.rows_inserted,
+            result.rows_updated,
+            result.rows_unchanged,
+            result.rows_quarantined,
+            result.min_date,
+            result.max_date,
+            result.keys,
+            result.rows_deleted,
+        ],
+    )
 
 
 def unvalidated_since(con: duckdb.DuckDBPyConnection, table_name: str, suite: str) -> object:
@@ -781,16 +915,37 @@ def chunks_loaded_since(
     one empty frame, same columns.
     """
     table = RAW_TABLES[table_name]
-    first = next(iter(table.key))
-    counts = []
-    if since is not None:
-        counts = con.execute(
-            f"select {first}, count(*) from {table.qualified} where loaded_at >= ?"
-            " group by all order by 1",
-            [since],
-        ).fetchall()
-    if not counts:
+    if since is None:
         yield con.execute(f"select * from {table.qualified} limit 0").df()
+        return
+    yield from _chunks(con, table.qualified, table, "loaded_at >= ?", [since], chunk_rows)
+
+
+def staged_chunks(
+    con: duckdb.DuckDBPyConnection, table: RawTable, chunk_rows: int
+) -> Iterator[pd.DataFrame]:
+    """The rows a staged load (``upsert``) would insert or update, as they would be stored, in
+    chunks of about ``chunk_rows`` rows split by the key's first column."""
+    yield from _chunks(con, "changed", table, "true", [], chunk_rows, "exclude (is_update)")
+
+
+def _chunks(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    table: RawTable,
+    where: str,
+    params: list,
+    chunk_rows: int,
+    exclude: str = "",
+) -> Iterator[pd.DataFrame]:
+    """The rows of ``relation`` matching ``where`` in chunks split by the key's first column
+    (all rows of a symbol in one chunk); no rows: one empty frame, same columns."""
+    first = next(iter(table.key))
+    counts = con.execute(
+        f"select {first}, count(*) from {relation} where {where} group by all order by 1", params
+    ).fetchall()
+    if not counts:
+        yield con.execute(f"select * {exclude} from {relation} limit 0").df()
         return
     groups, rows = [[]], 0
     for value, n in counts:
@@ -801,6 +956,6 @@ def chunks_loaded_since(
         rows += n
     for values in groups:
         yield con.execute(
-            f"select * from {table.qualified} where loaded_at >= ? and list_contains(?, {first})",
-            [since, values],
+            f"select * {exclude} from {relation} where {where} and list_contains(?, {first})",
+            [*params, values],
         ).df()
