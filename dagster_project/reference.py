@@ -30,8 +30,14 @@ def pairs() -> pd.DataFrame:
 
 def macro_series() -> pd.DataFrame:
     """series_id, name, units, frequency, release (whose calendar dates a value without a
-    vintage: dagster_project/releases.py)."""
+    vintage: dagster_project/releases.py), plausible_min and plausible_max (a load's values
+    outside them are blocked: dagster_project/plausibility.py)."""
     return _seed("macro_series")
+
+
+def load_bounds() -> pd.DataFrame:
+    """bound, applies_to, value, meaning: what a load must keep to (plausibility.py)."""
+    return _seed("load_bounds")
 
 
 def symbols(kind: str | None = None) -> list[str]:

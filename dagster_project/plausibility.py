@@ -1,0 +1,300 @@
+"""Is a staged load plausible against the history it joins? The checks no row-wise suite can make.
+
+Run on a load staged by ``warehouse.upsert`` (its temp tables ``changed``, the rows to insert or
+update, and ``doomed``, the stored rows to delete), before anything is written. Each blocked
+row is described with where it came from (the file and line, or the URL: ``Provenance``), its
+value and the stored neighbours it was compared with. The bounds are reference data a user may
+tune: ``dbt_models/seeds/load_bounds.csv`` and the macro series' ``plausible_min`` and
+``plausible_max`` (``macro_series.csv``).
+
+Prices (instruments and members), each changed close against its neighbours as they would be
+once the load is written:
+
+- a **decimal slip**: a close within ``decimal_slip`` of 10x, 100x or 1000x (or 1/10 ...) of both
+  neighbours, the days before and after, each at most a week away (a number cut or shifted by a
+  digit);
+- a **move beyond its bounds**: a close above ``max_rise`` or below ``max_fall`` of the close
+  before it (the one after, for a row with none before), by kind (index, ETF, member), when the
+  two are at most a week apart (a daily move, not a gap in the history), unless the
+  stored history has moved as far, or a split explains it: Close and Adj Close move by the same
+  ratio and it is a split's (2, 3, 4, 1.5 ... or their inverse) on an ETF or a member.
+
+Macro observations, each changed value:
+
+- outside its series' plausible range;
+- a move from the observation before it (as it would stand once written) more than
+  ``jump_multiple`` times the largest such move in the series' stored history (needs a stored
+  history of at least a year of observations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from dagster_project import reference
+from dagster_project.sources.base import LINE, ORIGIN
+
+SPLIT_RATIOS = (1.25, 4 / 3, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10, 15, 20, 25, 30, 40, 50, 100)
+SPLIT_TOLERANCE = 0.01  # a split's ratio within 1%, Close and Adj Close within 1% of each other
+HISTORY_MIN_MOVES = 12  # a macro series' stored moves needed before jumps are judged
+NEIGHBOUR_WINDOW_DAYS = 400  # stored rows this far before a load's first day are read
+MAX_GAP_DAYS = 7  # a move between closes further apart is not a daily move: not judged
+
+
+@cache
+def bounds() -> dict[tuple[str, str], float]:
+    """(bound, applies_to) -> value, from the load_bounds seed."""
+    frame = reference.load_bounds()
+    return {
+        (b, a): float(v)
+        for b, a, v in frame[["bound", "applies_to", "value"]].itertuples(index=False)
+    }
+
+
+@dataclass
+class Provenance:
+    """Where each row of a load came from: the file and line, or the URL (the source's
+    ``_origin`` and ``_line`` columns), by the key's first column and date."""
+
+    rows: dict[tuple[str, pd.Timestamp], tuple[str, object]] = field(default_factory=dict)
+    fallback: str = "the source"
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, key: str, fallback: str) -> Provenance:
+        if ORIGIN not in frame or not len(frame):
+            return cls({}, fallback)
+        lines = frame[LINE] if LINE in frame else pd.Series(None, index=frame.index)
+        dates = pd.to_datetime(frame["date"], errors="coerce")
+        rows = {
+            (str(k), d): (str(o), None if pd.isna(n) else int(n))
+            for k, d, o, n in zip(frame[key], dates, frame[ORIGIN], lines, strict=True)
+        }
+        return cls(rows, fallback)
+
+    def where(self, key: str, day) -> str:
+        origin, line = self.rows.get((str(key), pd.Timestamp(day)), (None, None))
+        if origin is None:
+            return f"{self.fallback} ({key})"
+        return f"{origin} line {line}" if line is not None else origin
+
+
+def _kind_bounds(symbols: list[str]) -> pd.DataFrame:
+    """symbol, kind, max_rise, max_fall, split_ok for each symbol (members: not in the seed)."""
+    kinds = dict(reference.instruments()[["symbol", "kind"]].itertuples(index=False))
+    rows = []
+    for symbol in symbols:
+        kind = kinds.get(symbol, "member")
+        rows.append(
+            (
+                symbol,
+                kind,
+                bounds()[("max_rise", kind)],
+                bounds()[("max_fall", kind)],
+                kind != "index",
+            )
+        )
+    return pd.DataFrame(rows, columns=["symbol", "kind", "max_rise", "max_fall", "split_ok"])
+
+
+PRICE_MOVES = f"""
+with firsts as (select symbol, min(date) as first from changed group by all),
+after as (
+    select p.symbol, p.date, p.close, p.adj_close, false as new
+    from raw.prices p join firsts f on p.symbol = f.symbol
+        and p.date >= f.first - interval {NEIGHBOUR_WINDOW_DAYS} day
+    where not exists (select 1 from changed c where c.symbol = p.symbol and c.date = p.date)
+        and not exists (select 1 from doomed d where d.symbol = p.symbol and d.date = p.date)
+    union all
+    select symbol, date, close, adj_close, true from changed
+),
+moves as (
+    select *,
+        lag(date) over w as prev_date, lag(close) over w as prev_close,
+        lag(adj_close) over w as prev_adj,
+        lead(date) over w as next_date, lead(close) over w as next_close,
+        lead(adj_close) over w as next_adj
+    from after window w as (partition by symbol order by date)
+)
+select m.*, b.kind, b.max_rise, b.max_fall, b.split_ok
+from moves m join bounds b using (symbol)
+where m.new and (m.prev_close is not null or m.next_close is not null)
+"""
+
+STORED_EXTREMES = """
+select symbol, max(close / prev) - 1 as rose, 1 - min(close / prev) as fell
+from (
+    select symbol, close, lag(close) over (partition by symbol order by date) as prev
+    from raw.prices p
+    where symbol in (select unnest(?))
+        and not exists (select 1 from changed c where c.symbol = p.symbol and c.date = p.date)
+        and not exists (select 1 from doomed d where d.symbol = p.symbol and d.date = p.date)
+)
+group by all
+"""
+
+
+def _decimal_slip(ratio_prev: pd.Series, ratio_next: pd.Series, tolerance: float) -> pd.Series:
+    """Rows whose close is about the same power of ten (not 1) times both neighbours."""
+    lp, ln = np.log10(ratio_prev), np.log10(ratio_next)
+    power = lp.round()
+    near = np.log10(1 + tolerance)
+    return (
+        (power != 0)
+        & (power == ln.round())
+        & ((lp - power).abs() < near)
+        & ((ln - power).abs() < near)
+    )
+
+
+def _split(close_ratio: pd.Series, adj_ratio: pd.Series) -> pd.Series:
+    """Rows whose move is a split's: Close and Adj Close by the same ratio, a split's ratio."""
+    together = (np.log(adj_ratio) - np.log(close_ratio)).abs() < SPLIT_TOLERANCE
+    big = np.maximum(close_ratio, 1 / close_ratio)
+    ratios = np.array(SPLIT_RATIOS)
+    nearest = np.abs(big.to_numpy()[:, None] / ratios[None, :] - 1).min(axis=1)
+    return together & pd.Series(nearest < SPLIT_TOLERANCE, index=close_ratio.index)
+
+
+def _day(value) -> str:
+    return "" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def price_problems(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> list[str]:
+    """The staged price rows (``changed``) blocked against their neighbours, each described."""
+    symbols = [s for (s,) in con.execute("select distinct symbol from changed").fetchall()]
+    if not symbols:
+        return []
+    con.register("bounds", _kind_bounds(symbols))
+    try:
+        moves = con.execute(PRICE_MOVES).df()
+    finally:
+        con.unregister("bounds")
+    if moves.empty:
+        return []
+    has_prev = moves["prev_close"].notna()
+    # the move into the row from the day before; a row with none before: from it to the next
+    base = moves["prev_close"].where(has_prev, moves["next_close"])
+    base_adj = moves["prev_adj"].where(has_prev, moves["next_adj"])
+    base_day = moves["prev_date"].where(has_prev, moves["next_date"])
+    ratio = (moves["close"] / base).where(has_prev, base / moves["close"])
+    adj_ratio = (moves["adj_close"] / base_adj).where(has_prev, base_adj / moves["adj_close"])
+    near = (moves["date"] - base_day).abs() <= pd.Timedelta(days=MAX_GAP_DAYS)
+    slip = _decimal_slip(
+        moves["close"] / moves["prev_close"],
+        moves["close"] / moves["next_close"],
+        bounds()[("decimal_slip", "price")],
+    )
+    slip &= (moves["next_date"] - moves["date"]) <= pd.Timedelta(days=MAX_GAP_DAYS)
+    slip &= (moves["date"] - moves["prev_date"]) <= pd.Timedelta(days=MAX_GAP_DAYS)
+    beyond = near & ((ratio - 1 > moves["max_rise"]) | (1 - ratio > moves["max_fall"]))
+    split = moves["split_ok"] & _split(ratio, adj_ratio).fillna(False)
+    candidates = moves[beyond & ~slip & ~split]
+    if len(candidates):
+        extremes = (
+            con.execute(STORED_EXTREMES, [sorted(candidates["symbol"].unique())])
+            .df()
+            .set_index("symbol")
+        )
+        rose = candidates["symbol"].map(extremes["rose"]).fillna(-np.inf)
+        fell = candidates["symbol"].map(extremes["fell"]).fillna(-np.inf)
+        r = ratio[candidates.index]
+        seen = ((r >= 1) & (r - 1 <= rose)) | ((r < 1) & (1 - r <= fell))
+        candidates = candidates[~seen]
+    problems = []
+    for _, row in moves[slip].iterrows():
+        factor = 10 ** round(np.log10(row["close"] / row["prev_close"]))
+        problems.append(
+            f"{provenance.where(row['symbol'], row['date'])}: {row['symbol']} close"
+            f" {row['close']:g} on {_day(row['date'])} is about {factor:g}x both its"
+            f" neighbours ({row['prev_close']:g} on {_day(row['prev_date'])},"
+            f" {row['next_close']:g} on {_day(row['next_date'])}): a decimal slip or a cut number"
+        )
+    for i, row in candidates.iterrows():
+        move = ratio[i] - 1
+        bound = row["max_rise"] if move > 0 else row["max_fall"]
+        if has_prev[i]:
+            compared = f"a move of {move:+.1%} from {base[i]:g} on {_day(base_day[i])}"
+        else:
+            compared = f"{base[i]:g} on {_day(base_day[i])}, the close after it, moves {move:+.1%}"
+        problems.append(
+            f"{provenance.where(row['symbol'], row['date'])}: {row['symbol']} close"
+            f" {row['close']:g} on {_day(row['date'])}: {compared}, beyond the {row['kind']}"
+            f" bound of {bound:.0%} (dbt_models/seeds/load_bounds.csv) and any move in its"
+            " stored history; no split explains it"
+        )
+    return problems
+
+
+def _latest_values(frame: pd.DataFrame) -> pd.Series:
+    """The latest vintage's value of each observation date of one series, by date."""
+    latest = frame.sort_values(["date", "realtime_start"]).drop_duplicates("date", keep="last")
+    return latest.set_index("date")["value"]
+
+
+def macro_problems(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> list[str]:
+    """The staged macro rows (``changed``) outside their series' range, or a jump beyond
+    ``jump_multiple`` times the largest move in the stored history, each described."""
+    changed = con.execute(
+        "select series_id, date, realtime_start, value from changed order by all"
+    ).df()
+    if changed.empty:
+        return []
+    stored = con.execute(
+        """
+        select series_id, date, realtime_start, value from raw.macro_observations m
+        where series_id in (select distinct series_id from changed)
+            and not exists (select 1 from changed c where c.series_id = m.series_id
+                and c.date = m.date and c.realtime_start = m.realtime_start)
+            and not exists (select 1 from doomed d where d.series_id = m.series_id
+                and d.date = m.date and d.realtime_start = m.realtime_start)
+        """
+    ).df()
+    ranges = reference.macro_series().set_index("series_id")[["plausible_min", "plausible_max"]]
+    multiple = bounds()[("jump_multiple", "macro")]
+    problems = []
+    for series_id, rows in changed.groupby("series_id", sort=True):
+        low, high = (float(v) for v in ranges.loc[series_id])
+        outside = ~rows["value"].between(low, high)
+        for row in rows[outside].itertuples(index=False):
+            problems.append(
+                f"{provenance.where(series_id, row.date)}: {series_id} {row.value:g} for"
+                f" {_day(row.date)} is outside its plausible range [{low:g}, {high:g}]"
+                " (plausible_min/max in dbt_models/seeds/macro_series.csv)"
+            )
+        history = stored[stored["series_id"] == series_id]
+        before = _latest_values(history)
+        if len(before) <= HISTORY_MIN_MOVES or not before.diff().abs().max() > 0:
+            continue  # too short a history to judge a jump
+        largest = before.diff().abs().max()
+        after = _latest_values(pd.concat([history, rows[~outside]]))
+        judged = rows[~outside]
+        at = after.index.searchsorted(judged["date"]) - 1  # the observation before each
+        has = at >= 0
+        judged, at = judged[has], at[has]
+        previous = after.to_numpy()[at]
+        move = judged["value"].to_numpy() - previous
+        for row, prev_value, prev_day, m in zip(
+            judged.itertuples(index=False), previous, after.index[at], move, strict=True
+        ):
+            if abs(m) > multiple * largest:
+                problems.append(
+                    f"{provenance.where(series_id, row.date)}: {series_id} {row.value:g} for"
+                    f" {_day(row.date)} moves {m:+g} from {prev_value:g} ({_day(prev_day)}),"
+                    f" {abs(m) / largest:.0f} times the largest move in its stored history"
+                    f" ({largest:g}; blocked beyond {multiple:g} times: load_bounds.csv)"
+                )
+    return problems
+
+
+def problems(con: duckdb.DuckDBPyConnection, table: str, provenance: Provenance) -> list[str]:
+    """The staged rows of a load into ``raw.<table>`` that are implausible, described."""
+    if table == "prices":
+        return price_problems(con, provenance)
+    if table == "macro_observations":
+        return macro_problems(con, provenance)
+    return []
