@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from holdings_csv import LARGE_ROWS, LARGE_STOCKS, SMALL_ROWS, SMALL_STOCKS, holdings_csv, scaled
 
-from dagster_project.sources.base import FetchError, NotProvided
+from dagster_project.sources.base import LINE, ORIGIN, FetchError, NotProvided
 from dagster_project.sources.files import FilesSource, unknown_file_message
 
 PRICE_COLUMNS = ["symbol", "date", "open", "high", "low", "close", "adj_close", "volume"]
@@ -31,6 +31,11 @@ def _drop(root: Path, name: str, lines: list[str], newline: str = "\n", bom: boo
 
 def _days(frame: pd.DataFrame) -> list[str]:
     return frame["date"].dt.strftime("%Y-%m-%d").tolist()
+
+
+def _data_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns that load (not the rows' file and line: ORIGIN, LINE)."""
+    return [c for c in frame.columns if c not in (ORIGIN, LINE)]
 
 
 def _source(root: Path) -> FilesSource:
@@ -73,7 +78,10 @@ def test_prices_yahoo_download(tmp_path):
         ],
     )
     frame = _all(_source(tmp_path), "prices", "IWM")
-    assert list(frame.columns) == PRICE_COLUMNS
+    assert _data_columns(frame) == PRICE_COLUMNS
+    # each row says where it came from, for the messages of a refused load
+    assert frame[ORIGIN].tolist() == [str(tmp_path / "prices" / "IWM.csv")] * 2
+    assert frame[LINE].tolist() == [2, 3]
     assert pd.api.types.is_datetime64_dtype(frame["date"])
     assert _days(frame) == ["2026-01-02", "2026-01-05"]
     assert frame["symbol"].tolist() == ["IWM", "IWM"]
@@ -153,7 +161,7 @@ def test_index_prices_without_adj_close_in_caret_file(tmp_path):
         ],
     )
     frame = _all(_source(tmp_path), "prices", "^RUT")
-    assert list(frame.columns) == PRICE_COLUMNS
+    assert _data_columns(frame) == PRICE_COLUMNS
     row = frame.iloc[0]
     assert (row["symbol"], row["close"], row["volume"]) == ("^RUT", 168.970001, 179800000)
     assert math.isnan(row["adj_close"])
@@ -162,7 +170,7 @@ def test_index_prices_without_adj_close_in_caret_file(tmp_path):
 def test_prices_with_date_and_close_only(tmp_path):
     _drop(tmp_path, "prices/^GSPC.csv", ["Date,Close", "1999-01-04,1228.099976"])
     frame = _all(_source(tmp_path), "prices", "^GSPC")
-    assert list(frame.columns) == PRICE_COLUMNS
+    assert _data_columns(frame) == PRICE_COLUMNS
     assert frame["close"].tolist() == [1228.099976]
     assert frame[["open", "high", "low", "adj_close", "volume"]].isna().all().all()
 
@@ -174,7 +182,7 @@ def test_headers_match_case_insensitively_and_extra_columns_are_ignored(tmp_path
         [" DATE , close ,ADJ CLOSE,Dividends", "2026-01-02, 681.92 ,680.10,0.5"],
     )
     frame = _all(_source(tmp_path), "prices", "SPY")
-    assert list(frame.columns) == PRICE_COLUMNS
+    assert _data_columns(frame) == PRICE_COLUMNS
     assert (frame["close"].tolist(), frame["adj_close"].tolist()) == ([681.92], [680.10])
 
 
@@ -311,7 +319,7 @@ def test_a_file_without_values_is_refused_by_name(tmp_path):
 def test_rows_outside_the_window_are_no_error(tmp_path):
     _drop(tmp_path, "prices/IWM.csv", ["Date,Close", "2026-01-02,10"])
     frame = _source(tmp_path).prices("IWM", date(2026, 2, 1), date(2026, 3, 1))
-    assert frame.empty and list(frame.columns) == PRICE_COLUMNS
+    assert frame.empty and _data_columns(frame) == PRICE_COLUMNS
 
 
 # --- macro ------------------------------------------------------------------------------------
@@ -331,7 +339,7 @@ def test_fred_observation_date_with_dot_and_empty_missing(tmp_path):
         ],
     )
     frame = _all(_source(tmp_path), "macro", "UNRATE")
-    assert list(frame.columns) == ["series_id", "date", "value"]
+    assert _data_columns(frame) == ["series_id", "date", "value"]
     assert _days(frame) == ["2025-09-01", "2025-11-01", "2026-01-01"]
     assert frame["value"].tolist() == [4.4, 4.6, 4.4]
     assert frame["series_id"].unique().tolist() == ["UNRATE"]
@@ -390,7 +398,7 @@ def test_etf_shares_in_units(tmp_path):
         ],
     )
     frame = _all(_source(tmp_path), "etf_shares", "IWM")
-    assert list(frame.columns) == [
+    assert _data_columns(frame) == [
         "symbol",
         "date",
         "shares_outstanding",
@@ -461,7 +469,7 @@ def test_valuations_wide_to_long_without_empty_cells(tmp_path):
         ],
     )
     frame = _all(_source(tmp_path), "valuations", "^GSPC")
-    assert list(frame.columns) == ["symbol", "date", "metric", "value"]
+    assert _data_columns(frame) == ["symbol", "date", "metric", "value"]
     rows = list(zip(_days(frame), frame["metric"], frame["value"], strict=True))
     assert rows == [
         ("2026-01-01", "cape", 39.4),

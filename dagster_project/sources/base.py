@@ -7,6 +7,10 @@ from typing import Protocol
 
 import pandas as pd
 
+# A source's rows may say where they came from, for the messages of a refused load
+# (dagster_project.plausibility): the file or URL, and the line in the file. Never loaded.
+ORIGIN, LINE = "_origin", "_line"
+
 
 class FetchError(Exception):
     """One symbol or series could not be fetched or parsed.

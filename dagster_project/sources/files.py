@@ -36,7 +36,7 @@ import pandas as pd
 
 from dagster_project import reference
 from dagster_project.sources import alfred, holdings
-from dagster_project.sources.base import FetchError, NotProvided, fill_adjustment
+from dagster_project.sources.base import LINE, ORIGIN, FetchError, NotProvided, fill_adjustment
 
 FOLDERS = ("prices", "macro", "etf_shares", "valuations", "holdings")
 HOLDINGS_NAME = re.compile(r"^(?P<fund>[^_]+)_holdings.*\.csv$")
@@ -45,7 +45,6 @@ ETF_COLUMNS = ("shares_outstanding", "nav", "total_net_assets")
 MILLIONS = ("_m", "_musd")  # suffixes of a column in millions of its base column's unit
 # a time of day and a UTC offset, as yfinance writes dates: "2026-01-02 00:00:00-05:00"
 UTC_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2})$")
-LINE = "_line"  # a row's line number in its file, kept for error messages until the end
 log = logging.getLogger(__name__)
 
 
@@ -454,7 +453,8 @@ def _values(text: pd.Series, scale: float = 1.0, missing: tuple[str, ...] = ("",
 def _finish(
     frame: pd.DataFrame, keys: list[str], key: str, path: Path, start: date, end: date
 ) -> pd.DataFrame:
-    """Collapse exact duplicates, refuse conflicting ones, keep start..end, sort by the keys.
+    """Collapse exact duplicates, refuse conflicting ones, keep start..end, sort by the keys;
+    each row keeps its file (``ORIGIN``) and line (``LINE``).
 
     A file without a single row with a value is refused: loading nothing from it would pass
     for a key loaded.
@@ -487,4 +487,5 @@ def _finish(
                 first["date"].date(),
             )
         frame = frame[~later]
-    return frame.sort_values(keys, kind="stable").drop(columns=LINE).reset_index(drop=True)
+    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return frame.assign(**{ORIGIN: str(path)})  # with LINE: where each row came from
