@@ -58,10 +58,13 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection
 
-from dagster_project import reference, vintages, warehouse
+from dagster_project import plausibility, reference, vintages, warehouse
+from dagster_project.gate import PLAUSIBLE_CHECK, PLAUSIBLE_TABLES, Gate, check_name, suite_of
+from dagster_project.plausibility import Provenance
 from dagster_project.reference import STALE_AFTER
 from dagster_project.resources import RotationSettings
 from dagster_project.sources import FetchError, NotProvided, Source
+from dagster_project.sources.base import LINE, ORIGIN
 from dagster_project.sources.files import FilesSource, unknown_file_message
 
 Fetch = Callable[[str, date, date], pd.DataFrame]
@@ -139,11 +142,26 @@ INGESTS = {
 COMPLETE_CHECK = "all_keys_loaded"
 MEMBERS_CHECK = "all_members_loaded"
 CURRENT_CHECK = "instruments_current"
+QUARANTINE_CHECK = "nothing_quarantined"
 LISTED = 25  # keys named in metadata before "... and N more"
 
 
 class IngestConfig(Config):
     full_refresh: bool = False  # fetch every key from ROTATION_START_DATE, not incrementally
+    allow_shrink: bool = False  # let a replacing load delete more than load_bounds' max_shrink
+
+
+@dataclass
+class Load:
+    """What every load of one ingest asset's run must pass (see dagster_project.gate)."""
+
+    gate: Gate
+    max_shrink: float | None  # None: a replacing load may delete any share (allowed on purpose)
+
+    @classmethod
+    def of(cls, table: str, run_id: str, allow_shrink: bool) -> "Load":
+        shrink = None if allow_shrink else plausibility.bounds()[("max_shrink", "all")]
+        return cls(Gate(table, run_id), shrink)
 
 
 @dataclass
@@ -335,17 +353,20 @@ def _listed(keys: list[str]) -> str:
     return ", ".join(keys[:LISTED]) + (f" ... and {more} more" if more > 0 else "")
 
 
-def _metadata(results: list[warehouse.LoadResult], frame: pd.DataFrame, full_refresh: bool) -> dict:
+def _metadata(
+    table: str, results: list[warehouse.LoadResult], frame: pd.DataFrame, full_refresh: bool
+) -> dict:
     """The first load (the keys) in detail; member batches after it are summed in."""
-    first = results[0]
-    preview = frame.sort_values("date").tail(5) if len(frame) else frame
+    first = results[0] if results else None
+    shown = frame.drop(columns=[c for c in (ORIGIN, LINE) if c in frame])
+    preview = shown.sort_values("date").tail(5) if len(shown) else shown
     dates = [d for r in results for d in (r.min_date, r.max_date) if d is not None]
 
     def total(name: str) -> int:
         return sum(getattr(r, name) for r in results)
 
     return {
-        "table": first.table,
+        "table": f"raw.{table}",
         "dagster/row_count": total("rows_received"),
         "rows_inserted": total("rows_inserted"),
         "rows_updated": total("rows_updated"),
@@ -354,10 +375,10 @@ def _metadata(results: list[warehouse.LoadResult], frame: pd.DataFrame, full_ref
         "rows_deleted": total("rows_deleted"),
         "min_date": str(min(dates)) if dates else "None",
         "max_date": str(max(dates)) if dates else "None",
-        "keys_loaded": _listed(first.keys),
+        "keys_loaded": _listed(first.keys) if first else "none (refused)",
         "loads": len(results),
         "full_refresh": full_refresh,
-        "load_id": first.load_id,
+        "load_id": first.load_id if first else "none",
         "preview": MetadataValue.md(preview.to_markdown(index=False)),
     }
 
@@ -512,14 +533,17 @@ def _upsert(
     table: str,
     frames: list[pd.DataFrame],
     source: Source,
+    load: Load,
     replace_from: date | None = None,
     replace_keys: list[str] | None = None,
     digests: dict[str, tuple[str, str]] | None = None,
-) -> tuple[warehouse.LoadResult, pd.DataFrame]:
-    """One load: the frames upserted in one transaction, with its row in raw.load_log. A full
-    refresh (``replace_from``: its start date) replaces each fetched key's history from then;
-    with ``replace_keys``, only theirs (files changed), the others load incrementally.
-    ``digests``: the files read, recorded with the rows (``warehouse.upsert``)."""
+) -> tuple[warehouse.LoadResult | None, pd.DataFrame]:
+    """One load: the frames staged, validated (``load.gate``) and upserted in one transaction,
+    with its row in raw.load_log; None if it was refused (nothing written: the reasons are
+    logged and kept in ``load.gate``). A full refresh (``replace_from``: its start date)
+    replaces each fetched key's history from then; with ``replace_keys``, only theirs (files
+    changed), the others load incrementally. ``digests``: the files read, recorded with the
+    rows (``warehouse.upsert``)."""
     columns = list(warehouse.RAW_TABLES[table].columns)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     received = len(frame)
@@ -534,17 +558,26 @@ def _upsert(
                 added = vintages.new_vintages(added, stored, date.today())
             parts = [part for part in (frame[replaced], added) if len(part)]
             frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0]
-    result = warehouse.upsert(
-        con,
-        table,
-        frame,
-        source=source.name,
-        run_id=context.run.run_id,
-        replace_from=replace_from,
-        replace_keys=replace_keys,
-        digests=digests,
-        rows_received=received,
-    )
+    first = next(iter(warehouse.RAW_TABLES[table].key))
+    provenance = Provenance.of(frame, first, f"the {source.name} source")
+    try:
+        result = warehouse.upsert(
+            con,
+            table,
+            frame,
+            source=source.name,
+            run_id=context.run.run_id,
+            replace_from=replace_from,
+            replace_keys=replace_keys,
+            digests=digests,
+            rows_received=received,
+            validate=load.gate.validator(provenance),
+            max_shrink=load.max_shrink,
+        )
+    except warehouse.LoadRefused as refused:
+        context.log.error(str(refused))
+        load.gate.refused.append(str(refused))
+        return None, frame
     context.log.info(
         f"{result.table}: {result.rows_inserted} inserted, {result.rows_updated} updated,"
         f" {result.rows_unchanged} unchanged, {result.rows_quarantined} quarantined"
@@ -579,6 +612,7 @@ def _load_members(
     last_loaded: dict[str, date],
     settings: RotationSettings,
     full_refresh: bool,
+    load: Load,
 ) -> tuple[Members, list[warehouse.LoadResult]]:
     """Prices of the members of every holdings snapshot, in batches, each its own load."""
     with duckdb.get_connection() as con:
@@ -626,9 +660,13 @@ def _load_members(
                     table,
                     fetched.frames,
                     source,
+                    load,
                     *_replacing(full_refresh, members.files.whole, batch, settings),
                     digests=members.files.loaded(batch, fetched),
                 )
+                if result is None:
+                    context.log.error(f"members: batch {number} of {len(batches)} refused")
+                    continue
                 results.append(result)
                 members.loaded += len(result.keys)
             context.log.info(f"members: batch {number} of {len(batches)} committed")
@@ -640,7 +678,7 @@ def _load_members(
     return members, results
 
 
-def _ingest_asset(table: str) -> AssetsDefinition:
+def _check_specs(table: str) -> list[AssetCheckSpec]:
     ingest = INGESTS[table]
     key = ["raw", table]
     checks = [
@@ -648,9 +686,43 @@ def _ingest_asset(table: str) -> AssetsDefinition:
             COMPLETE_CHECK,
             asset=key,
             blocking=True,
-            description="Every requested symbol, series or fund was fetched and loaded.",
+            description="Every requested symbol, series or fund was fetched and loaded; no load"
+            " was refused (see the checks below, and a replacing load that would shrink a"
+            " history: load_bounds.csv's max_shrink).",
         )
     ]
+    if suite_of(table):
+        checks.append(
+            AssetCheckSpec(
+                check_name(table),
+                asset=key,
+                blocking=True,
+                description=f"Great Expectations suite expectations/{suite_of(table)}.json on"
+                " each load's rows before they are written (a load that fails is refused), and"
+                " on the stored rows loaded since the check last passed.",
+            )
+        )
+    if table in PLAUSIBLE_TABLES:
+        checks.append(
+            AssetCheckSpec(
+                PLAUSIBLE_CHECK,
+                asset=key,
+                blocking=True,
+                description="Each load's rows are plausible against the stored history (moves,"
+                " decimal slips, macro ranges: dbt_models/seeds/load_bounds.csv) before they are"
+                " written; a load with an implausible row is refused.",
+            )
+        )
+    checks.append(
+        AssetCheckSpec(
+            QUARANTINE_CHECK,
+            asset=key,
+            blocking=False,
+            description="No row of this run's loads was quarantined (unusable values: not a"
+            " number, zero or negative prices, a required value missing). A warning: the rest"
+            " of the load is written; raw.quarantine keeps the rows with their reasons.",
+        )
+    )
     if ingest.current:
         checks.append(
             AssetCheckSpec(
@@ -673,15 +745,49 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 " loaded (or is current). A warning: a re-run fetches only the missing ones.",
             )
         )
+    return checks
+
+
+def _quarantine_check(
+    context: AssetExecutionContext, table: str, results: list[warehouse.LoadResult]
+) -> AssetCheckResult:
+    """The rows this run's loads quarantined, per key: logged, and a warning check."""
+    quarantined = [q for r in results for q in r.quarantined]
+    lines = {
+        q["key"]: f"{q['key']}: {q['rows']} row(s) ({'; '.join(q['reasons'])}), first on"
+        f" {', '.join(q['first_dates']) or 'an unreadable date'}"
+        for q in quarantined
+    }
+    total = sum(q["rows"] for q in quarantined)
+    if quarantined:
+        context.log.warning(
+            f"raw.{table}: {total} row(s) quarantined by this run, not loaded (raw.quarantine"
+            " keeps them): " + "; ".join(lines.values())
+        )
+    return AssetCheckResult(
+        check_name=QUARANTINE_CHECK,
+        passed=not quarantined,
+        severity=AssetCheckSeverity.WARN,
+        description=(
+            f"{total} row(s) of {len(quarantined)} key(s) quarantined: {_listed(list(lines))}"
+            if quarantined
+            else "no row quarantined"
+        ),
+        metadata={"rows_quarantined": total, "quarantined": _bullets(lines)},
+    )
+
+
+def _ingest_asset(table: str) -> AssetsDefinition:
+    ingest = INGESTS[table]
 
     @asset(
-        key=key,
+        key=["raw", table],
         group_name="ingest",
         kinds={"duckdb"},
         description=ingest.description,
         freshness_policy=ingest.freshness,
         deps=[["raw", d] for d in ingest.deps],
-        check_specs=checks,
+        check_specs=_check_specs(table),
     )
     def _load(
         context: AssetExecutionContext,
@@ -691,8 +797,10 @@ def _ingest_asset(table: str) -> AssetsDefinition:
     ) -> MaterializeResult:
         source = settings.client()
         full_refresh = config.full_refresh or settings.full_refresh
+        load = Load.of(table, context.run.run_id, config.allow_shrink or settings.allow_shrink)
         keys = ingest.keys(source)
         with duckdb.get_connection() as con:
+            load.gate.validate_stored(con)
             last_loaded = {} if full_refresh else warehouse.last_dates(con, table)
             files = _files(con, source, table, keys, last_loaded)
             since = {k: d for k, d in last_loaded.items() if k not in files.whole}
@@ -708,15 +816,16 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 table,
                 fetched.frames,
                 source,
+                load,
                 *_replacing(full_refresh, files.whole, keys, settings),
                 digests=files.loaded(keys, fetched),
             )
-        results = [result]
+        results = [] if result is None else [result]
         check_results = []
         members = None
         if ingest.members:
             members, loads = _load_members(
-                context, duckdb, table, source, keys, last_loaded, settings, full_refresh
+                context, duckdb, table, source, keys, last_loaded, settings, full_refresh, load
             )
             results += loads
         ignored = ignored_files(source, ingest, members.symbols if members else [])
@@ -733,18 +842,32 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                 f" split re-based them at the source), fetched again whole: {_listed(rebased)}"
             )
         failed = sorted(fetched.failed)
+        refused = load.gate.refused
+        problems = ([f"failed: {', '.join(failed)}"] if failed else []) + (
+            [f"{len(refused)} load(s) refused, nothing of them written"] if refused else []
+        )
         check_results.append(
             AssetCheckResult(
                 check_name=COMPLETE_CHECK,
-                passed=not failed,
-                description=f"failed: {', '.join(failed)}" if failed else "all keys loaded",
+                passed=not problems,
+                description="; ".join(problems) or "all keys loaded",
                 metadata={
                     "failed": _bullets(fetched.failed),
+                    "refused": MetadataValue.md(
+                        "\n\n".join(refused).replace("\n- ", "\n  - ") or "none"
+                    ),
                     "not_provided_by_source": _bullets(fetched.not_provided),
                     "files_ignored": _bullets(ignored),
                 },
             )
         )
+        with duckdb.get_connection() as con:
+            suite_result = load.gate.record(con)
+        if suite_result is not None:
+            check_results.append(suite_result)
+        if table in PLAUSIBLE_TABLES:
+            check_results.append(load.gate.plausible_result())
+        check_results.append(_quarantine_check(context, table, results))
         if ingest.current:
             with duckdb.get_connection() as con:
                 stale = reference.stale_instruments(warehouse.last_dates(con, table), keys)
@@ -759,7 +882,7 @@ def _ingest_asset(table: str) -> AssetsDefinition:
                     metadata={"stale": _bullets(stale)},
                 )
             )
-        metadata = _metadata(results, frame, full_refresh)
+        metadata = _metadata(table, results, frame, full_refresh)
         if isinstance(source, FilesSource) and not warehouse.RAW_TABLES[table].snapshot:
             metadata["reloaded_whole"] = _reloaded(context, whole, settings)
             metadata["files_gone"] = _bullets(gone)

@@ -260,6 +260,15 @@ def run_suite(frames: Iterable[pd.DataFrame], suite_name: str, today: date | Non
     return result
 
 
+def merge_results(results: list):
+    """Results of one row-wise suite on separate sets of rows (the loads of a run), merged as
+    one, ``meta["rows_validated"]`` summed."""
+    rows = sum(r.meta["rows_validated"] for r in results)
+    merged = results[0] if len(results) == 1 else _merge(results)
+    merged.meta["rows_validated"] = rows
+    return merged
+
+
 def outcomes(result) -> list[Outcome]:
     """A GX suite validation result as one ``Outcome`` per expectation."""
     found = []

@@ -35,6 +35,7 @@ class RotationSettings(ConfigurableResource):
     sample_members: int = 100  # members of each sample index (^GSPC, ^RUT)
     overlap_days: int = 10  # incremental loads refetch this many days before the last loaded
     full_refresh: bool = False
+    allow_shrink: bool = False  # let a replacing load delete more than load_bounds' max_shrink
     batch_symbols: int = 250  # member prices are committed every this many symbols
     duckdb_memory: str = "2GB"  # DuckDB's memory_limit, in this process and in dbt's
     # the live providers: base URLs (tests point them at 127.0.0.1), keys, HTTP behaviour
@@ -123,6 +124,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
         "duckdb_memory": "ROTATION_DUCKDB_MEMORY",
         "overlap_days": "ROTATION_OVERLAP_DAYS",
         "full_refresh": "ROTATION_FULL_REFRESH",
+        "allow_shrink": "ROTATION_ALLOW_SHRINK",
         "fred_graph_url": "ROTATION_FRED_URL",
         "fred_api_url": "ROTATION_FRED_API_URL",
         "yahoo_url": "ROTATION_YAHOO_URL",

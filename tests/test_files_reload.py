@@ -100,7 +100,7 @@ def test_an_old_edit_and_a_removed_row_of_a_changed_file_are_loaded(tmp_path, ta
 
     gone = DAYS[41]
     edited_line = {
-        "prices": f"{OLD:%Y-%m-%d},999",
+        "prices": f"{OLD:%Y-%m-%d},141.5",  # a correction (140 before), plausible
         "etf_shares": f"{OLD:%Y-%m-%d},777,50.4",
         "valuations": f"{OLD:%Y-%m-%d},99.5,18.04",
     }[table]
@@ -119,7 +119,7 @@ def test_an_old_edit_and_a_removed_row_of_a_changed_file_are_loaded(tmp_path, ta
     )
     stored = query(settings, f"select date, {VALUE[table]} as v from raw.{table} where {where}")
     stored = stored.set_index("date")["v"]
-    assert stored[OLD] == {"prices": 999, "etf_shares": 777, "valuations": 99.5}[table]
+    assert stored[OLD] == {"prices": 141.5, "etf_shares": 777, "valuations": 99.5}[table]
     assert gone not in stored.index and len(stored) == len(DAYS) - 1
     # the unchanged file's rows are as first loaded
     assert len(query(settings, f"select * from raw.{table} where symbol = '{same}'")) == (
@@ -263,12 +263,12 @@ def test_a_members_changed_file_is_reloaded_whole(tmp_path):
         write(drop / "prices" / f"{symbol}.csv", file_text("prices", DAYS))
     load(settings, "constituents", "prices")
 
-    write(drop / "prices" / "ACME.csv", file_text("prices", DAYS, {OLD: f"{OLD:%Y-%m-%d},1.5"}))
+    write(drop / "prices" / "ACME.csv", file_text("prices", DAYS, {OLD: f"{OLD:%Y-%m-%d},140.5"}))
     m = meta(load(settings, "prices"), "prices")
     assert m["reloaded_whole"] == "ACME (prices/ACME.csv changed)"
     assert m["rows_updated"] == 1
     acme = query(settings, f"select close from raw.prices where symbol = 'ACME' and date = '{OLD}'")
-    assert acme["close"].tolist() == [1.5]
+    assert acme["close"].tolist() == [140.5]
 
 
 def test_a_changed_older_holdings_file_replaces_its_snapshot(tmp_path):

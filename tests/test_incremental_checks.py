@@ -13,8 +13,8 @@ import pandas as pd
 from dagster import AssetKey
 
 from dagster_project import quality, warehouse
-from dagster_project.checks import ROWS_OF_RAW
 from dagster_project.definitions import build_definitions
+from dagster_project.gate import ROWS_OF_RAW
 from dagster_project.resources import RotationSettings
 
 

@@ -302,7 +302,14 @@ def test_prices_depend_on_constituents_and_warn_on_members():
     specs = {spec.name: spec for spec in prices.check_specs}
     assert specs["all_keys_loaded"].blocking and not specs["all_members_loaded"].blocking
     assert not specs["instruments_current"].blocking
-    assert [s.name for s in by_key("raw/constituents").check_specs] == ["all_keys_loaded"]
+    # a load is validated before it is written: the raw suite and plausibility block
+    assert specs["expectations_raw_prices"].blocking and specs["plausible_against_history"].blocking
+    assert not specs["nothing_quarantined"].blocking
+    assert [s.name for s in by_key("raw/constituents").check_specs] == [
+        "all_keys_loaded",
+        "expectations_raw_constituents",
+        "nothing_quarantined",
+    ]
 
 
 @pytest.fixture
@@ -530,8 +537,15 @@ def test_a_corrected_file_removes_the_rows_a_wrong_file_left(tmp_path):
     write(data / "prices" / "IWM.csv", spy)  # SPY's file saved as IWM's
     assert load_prices(settings).success
     write(data / "prices" / "IWM.csv", "Date,Close\n2000-05-26,90\n2000-05-30,91\n")
-    # the file changed: reloaded whole, not from the overlap, so the 1995 row goes
-    result = load_prices(settings)
+    # the file changed: reloaded whole, not from the overlap, so the 1995 row would go: a third
+    # of IWM's history, more than a changed file may delete unless the user says so
+    refused = load_prices(settings)
+    assert not refused.success
+    assert "IWM: this load would delete 1 of its 3 stored rows from 1990-01-01 (33%" in (
+        completeness(refused).metadata["refused"].value
+    )
+    assert query(settings, "select count(*) n from raw.prices")["n"].tolist() == [3]
+    result = load_prices(settings, allow_shrink=True)
     assert materialization(result, "raw__prices")["rows_deleted"] == 1
     iwm = query(settings, "select date, close from raw.prices where symbol = 'IWM' order by 1")
     assert iwm["close"].tolist() == [90.0, 91.0]
