@@ -86,6 +86,28 @@ def stale_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
     return list(reference.stale_instruments(last, reference.symbols()).values())
 
 
+QUARANTINED_BY_LATEST_RUN = """
+with latest as (
+    select run_id from raw.load_log where run_id is not null order by started_at desc limit 1
+)
+select q.table_name, q.key, count(*) as n, string_agg(distinct q.reason, '; ') as reasons,
+    min(q.date) as first_date
+from raw.quarantine q join raw.load_log l using (load_id)
+where l.run_id = (select run_id from latest)
+group by all order by all
+"""
+
+
+def quarantine_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The rows the latest run quarantined (not loaded), per table and key."""
+    rows = con.execute(QUARANTINED_BY_LATEST_RUN).fetchall()
+    return [
+        f"{table}: {n} row(s) of {key} quarantined by the latest run, not loaded ({reasons};"
+        f" first {first}); raw.quarantine keeps them"
+        for table, key, n, reasons, first in rows
+    ]
+
+
 def member_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Fund members without prices, and why the breadth marts are empty when members exist."""
     ((members, unpriced, first_snapshot),) = con.execute(MEMBER_COVERAGE).fetchall()
@@ -125,7 +147,7 @@ def main() -> None:
         if "sample" in sources:
             print("NOTE: the sample source is SYNTHETIC data, not market history.")
         print("\n" + table_counts(con).to_string(index=False))
-        for message in stale_warnings(con) + member_warnings(con):
+        for message in stale_warnings(con) + member_warnings(con) + quarantine_warnings(con):
             print(f"WARNING: {message}")
         print("\nLatest rotation figures (spreads: first leg minus second, in basis points)")
         print(con.sql(LATEST_ROTATION).df().to_string(index=False))
