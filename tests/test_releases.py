@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from pandas.tseries.holiday import USFederalHolidayCalendar
 
 from dagster_project import releases
 from dagster_project.releases import release_dates
@@ -133,7 +134,29 @@ CPI_SPOT = {
     "2013-10": "2013-11-20", "2013-12": "2014-01-16", "2015-01": "2015-02-26",
     "2015-02": "2015-03-24", "2015-12": "2016-01-20", "2016-12": "2017-01-18",
 }  # fmt: skip
+# 2004-2006, each from a copy of the release or a report of its day: July 2004 (the release's full
+# text in the Wall Street Journal's Economic Indicators archive, dated Tuesday, August 17, 2004),
+# October 2004 (a forum post of 11/17/2004, 10:18 AM, quoting the release from bls.gov), June 2006
+# (FloorDaily, July 19, 2006, "according to a Labor Department announcement"), September 2006
+# (FloorDaily, October 18, 2006: "reported Wednesday"), October 2006 (Inc., Nov. 16, 2006:
+# "reported today"), November 2006 (a copy of the release, docstoc: "embargoed until 8:30 A.M.
+# (EST) Friday, December 15, 2006").
+CPI_2004_2006 = {
+    "2004-07": "2004-08-17", "2004-10": "2004-11-17", "2006-06": "2006-07-19",
+    "2006-09": "2006-10-18", "2006-10": "2006-11-16", "2006-11": "2006-12-15",
+}  # fmt: skip
+# Before 2004, outside CPI_SCHEDULE, for the rule alone; each from the release's embargo line:
+# November 2000 (CNNfn's copy of the release: Friday, December 15, 2000), February, March and
+# July 2002 (bls.gov news.release/history/cpi_03212002.txt, cpi_04162002.txt, cpi_08162002.txt:
+# Thursday, March 21, Tuesday, April 16, Friday, August 16, 2002), November 2002 (docstoc's copy:
+# Tuesday, December 17, 2002), February 2003 (bls.gov's cpi.nr0.htm as archived by the Wayback
+# Machine on 2003-04-09: Friday, March 21, 2003).
+CPI_BEFORE_2004 = {
+    "2000-11": "2000-12-15", "2002-02": "2002-03-21", "2002-03": "2002-04-16",
+    "2002-07": "2002-08-16", "2002-11": "2002-12-17", "2003-02": "2003-03-21",
+}  # fmt: skip
 CPI_RECENT = {**CPI_2019, **CPI_2021_2022, **CPI_2023, **CPI_2024_2026}
+CPI_REAL = {**CPI_SPOT, **CPI_BEFORE_2004, **CPI_2004_2006, **CPI_RECENT}
 CPI_EXACT = {  # the shutdown months, which the rule takes from its table
     k: v for k, v in {**CPI_SPOT, **CPI_2024_2026}.items()
     if k in ("1995-12", "2013-09", "2013-10", "2025-09", "2025-11", "2026-01")
@@ -143,6 +166,19 @@ CPI_EXACT = {  # the shutdown months, which the rule takes from its table
 def _released(series_id: str, months) -> list[str]:
     dates = pd.Series(pd.to_datetime([f"{m}-01" for m in months]))
     return release_dates(series_id, dates).dt.strftime("%Y-%m-%d").tolist()
+
+
+def _by_cpi_rule(months) -> list[str]:
+    """The conservative CPI rule alone: neither CPI_SCHEDULE nor the shutdown exceptions."""
+    days = releases.cpi_rule(pd.PeriodIndex(list(months), freq="M"))
+    return pd.DatetimeIndex(days).strftime("%Y-%m-%d").tolist()
+
+
+def _rule_lateness(real: dict[str, str]) -> pd.Series:
+    """Days the rule alone is late on each real date, shutdown months (exceptions) left out."""
+    real = {k: v for k, v in real.items() if k not in releases.CPI_EXCEPTIONS}
+    got = pd.to_datetime(_by_cpi_rule(real))
+    return pd.Series((got - pd.to_datetime(list(real.values()))).days, index=list(real))
 
 
 @pytest.mark.parametrize(
@@ -165,26 +201,30 @@ def test_october_2025_unemployment_is_dated_by_the_release_that_came_instead():
     assert _released("CPIAUCSL", ["2025-10"]) == ["2025-12-18"]
 
 
-@pytest.mark.parametrize("series_id", ["CPIAUCSL", "CPILFESL"])
-def test_cpi_is_never_earlier_than_the_real_date_and_at_most_6_days_late_since_2017(series_id):
-    got = pd.to_datetime(_released(series_id, CPI_RECENT))
-    real = pd.to_datetime(list(CPI_RECENT.values()))
-    lateness = (got - real).days
+def test_the_cpi_rule_alone_is_never_earlier_and_at_most_6_days_late_since_2017():
+    lateness = _rule_lateness(CPI_RECENT)
     assert lateness.min() >= 0
     # the largest, documented in releases.py: February 10, 2021 -> the 16th (the 15th was
     # Presidents' Day), and January 12, 2022 -> the 18th (the 15th a Saturday, the 17th MLK Day)
     assert lateness.max() == 6
-    assert (lateness == 0).sum() >= 5  # the 15th itself, and the shutdown months
+    assert (lateness == 0).sum() >= 2  # the 15th itself
 
 
-def test_cpi_before_2017_is_never_earlier_and_at_most_13_days_late():
-    got = pd.to_datetime(_released("CPIAUCSL", CPI_SPOT))
-    real = pd.to_datetime(list(CPI_SPOT.values()))
-    lateness = pd.Series((got - real).days, index=list(CPI_SPOT))
+def test_the_cpi_rule_alone_before_2017_is_never_earlier_and_at_most_13_days_late():
+    lateness = _rule_lateness({**CPI_SPOT, **CPI_BEFORE_2004, **CPI_2004_2006})
     assert lateness.min() >= 0
     assert lateness.max() == 13  # July 1996: real August 13, the 24th a Saturday: the 26th
     assert lateness["1998-12"] == 11  # real January 14, 1999; the 24th a Sunday: the 25th
     assert lateness["2015-02"] == 0  # March 24, 2015: the latest non-January one found
+
+
+def test_the_cpi_rule_alone_is_never_earlier_than_the_schedule():
+    # the rule is what months outside CPI_SCHEDULE get: it must not be earlier than any day BLS
+    # actually kept, 2004-2026 (shutdowns aside), and its lateness is what the module doc says
+    lateness = _rule_lateness(releases.CPI_SCHEDULE)
+    assert lateness.min() >= 0
+    assert lateness[lateness.index >= "2017-01"].max() == 6
+    assert lateness[lateness.index < "2017-01"].max() == 13  # April 2008: May 14 -> the 27th
 
 
 def test_cpi_shutdown_months_are_exact():
@@ -195,11 +235,70 @@ def test_cpi_rule_by_hand():
     # March 2026 data: April 15, 2026 is a Wednesday. Before 2017: January 2016 data on the 26th
     # of February 2016, a Friday; May 2016 data on June 24, 2016, a Friday.
     months = ["2026-03", "2016-01", "2016-05"]
-    assert _released("CPIAUCSL", months) == ["2026-04-15", "2016-02-26", "2016-06-24"]
+    assert _by_cpi_rule(months) == ["2026-04-15", "2016-02-26", "2016-06-24"]
     # June 15, 2024 is a Saturday: May 2024 data on Monday the 17th
-    assert _released("CPIAUCSL", ["2024-05"]) == ["2024-06-17"]
+    assert _by_cpi_rule(["2024-05"]) == ["2024-06-17"]
     # November 24, 2011 was Thanksgiving: October 2011 data on Friday the 25th
-    assert _released("CPIAUCSL", ["2011-10"]) == ["2011-11-25"]
+    assert _by_cpi_rule(["2011-10"]) == ["2011-11-25"]
+
+
+def test_cpi_outside_the_schedule_is_the_rule():
+    # before 2004 and after the table's last month, release_dates is the rule (shutdowns aside)
+    first, last = min(releases.CPI_SCHEDULE), max(releases.CPI_SCHEDULE)
+    months = ["1999-06", "2003-12", str(pd.Period(last, "M") + 1), "2030-01"]
+    assert all(m < first or m > last for m in months)
+    assert _released("CPIAUCSL", months) == _by_cpi_rule(months)
+
+
+@pytest.mark.parametrize("series_id", ["CPIAUCSL", "CPILFESL"])
+def test_cpi_is_exact_on_every_real_date_the_schedule_or_a_shutdown_covers(series_id):
+    covered = {
+        k: v for k, v in CPI_REAL.items()
+        if k in releases.CPI_SCHEDULE or k in releases.CPI_EXCEPTIONS
+    }  # fmt: skip
+    assert len(covered) >= 90  # all but the spot dates before 2004
+    assert dict(zip(covered, _released(series_id, covered), strict=True)) == covered
+
+
+def test_the_schedule_agrees_with_the_independent_real_dates():
+    # CPI_SCHEDULE comes from BLS's list of archived releases (and FRED's release dates); the lists
+    # above come from other sources (schedules republished by others, news reports, the releases'
+    # own embargo lines), so their agreement is a real check, not the table tested against itself
+    shared = sorted(set(CPI_REAL) & set(releases.CPI_SCHEDULE))
+    assert len(shared) >= 85
+    assert {m: releases.CPI_SCHEDULE[m] for m in shared} == {m: CPI_REAL[m] for m in shared}
+
+
+def test_the_schedule_agrees_with_the_shutdown_exceptions():
+    # CPI_EXCEPTIONS came from news reports of each shutdown; the schedule's source lists them too
+    shared = set(releases.CPI_SCHEDULE) & set(releases.CPI_EXCEPTIONS)
+    assert shared == {"2013-09", "2013-10", "2025-09", "2025-11", "2026-01"}
+    for month in shared:
+        assert releases.CPI_SCHEDULE[month] == releases.CPI_EXCEPTIONS[month]
+
+
+def test_the_schedule_days_are_business_days_in_the_following_month():
+    holidays = set(USFederalHolidayCalendar().holidays("2004-01-01", "2027-12-31"))
+    for month, day in releases.CPI_SCHEDULE.items():
+        day = pd.Timestamp(day)
+        assert day.day_of_week < 5, f"{month}: {day:%Y-%m-%d} is a weekend day"
+        assert day not in holidays, f"{month}: {day:%Y-%m-%d} is a federal holiday"
+        if month in releases.CPI_EXCEPTIONS:
+            continue  # shutdowns: tested against their own table above
+        assert day.to_period("M") == pd.Period(month, "M") + 1, f"{month}: {day:%Y-%m-%d}"
+        assert 8 <= day.day <= 28, f"{month}: {day:%Y-%m-%d}"
+
+
+def test_the_schedule_has_one_day_a_month_and_no_gaps():
+    months = pd.PeriodIndex(sorted(releases.CPI_SCHEDULE), freq="M")
+    days = pd.DatetimeIndex([releases.CPI_SCHEDULE[str(m)] for m in months])
+    assert days.is_monotonic_increasing
+    assert days.is_unique  # one release a month (October 2025's is only in the exceptions)
+    # every month from the first to the last, October 2025 (never published) in the exceptions
+    known = set(months) | {pd.Period(m, "M") for m in releases.CPI_EXCEPTIONS}
+    span = pd.period_range(months.min(), months.max(), freq="M")
+    assert [str(m) for m in span if m not in known] == []
+    assert str(months.min()) == "2004-01"  # whole years from the first
 
 
 def test_fomc_targets_are_known_on_their_own_date():
