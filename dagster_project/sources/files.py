@@ -20,15 +20,19 @@ rows kept.
 
 This module only parses. A cell that is not a number (``n/a``) or not a plausible one (a zero
 price) is returned as written: the warehouse writer casts values and quarantines the rows it
-cannot use. What makes a file unusable as a whole (no such file, a missing column, a date that
-does not parse, two different rows for one date) raises ``FetchError`` naming the file.
+cannot use. What makes a file unusable as a whole (no such file, a directory or a broken symbolic
+link in its place, a missing column, a date that does not parse, two different rows for one
+date) raises ``FetchError`` naming the file.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import re
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -237,6 +241,9 @@ class FilesSource:
             )
         by_date: dict[pd.Timestamp, tuple[Path, pd.DataFrame]] = {}
         for path in paths:
+            problem = self._not_a_file(path)
+            if problem:
+                raise FetchError(fund, str(path), problem)
             try:
                 text = path.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError as error:
@@ -268,7 +275,9 @@ class FilesSource:
         macro_series seed in ``macro/``; in ``prices/`` also one of ``members``, the symbols of
         the holdings snapshots; in ``holdings/``, ``<FUND>_holdings*.csv`` of a fund of
         ``funds()``). Hidden files (``.DS_Store``) and top-level notes (``*.md``, ``*.txt``) are
-        not data and are not listed. See ``unknown_file_message``.
+        not data and are not listed, nor is an entry named like a key's file that is not a file
+        (a directory, a broken symbolic link): the key's error says what it is. See
+        ``unknown_file_message``.
         """
         unknown = []
         funds = set(self.funds())
@@ -281,13 +290,14 @@ class FilesSource:
                 )
                 if entry.name == "prices":
                     known |= set(members)
-                # a key's file named so but for case is not unknown: the key's error says so
+                # a key's file named so but for case, or not a file, is not unknown: the key's
+                # error says so
                 known_files = {f"{key}.csv".casefold() for key in known}
                 for file in sorted(entry.iterdir()):
                     if entry.name == "holdings":
-                        usable = file.is_file() and _holdings_fund(file.name) in funds
+                        usable = _holdings_fund(file.name) in funds
                     else:
-                        usable = file.is_file() and file.name.casefold() in known_files
+                        usable = file.name.casefold() in known_files
                     if not (usable or file.name.startswith(".")):
                         unknown.append(f"{entry.name}/{file.name}")
             elif entry.is_dir() or entry.suffix.lower() not in (".md", ".txt"):
@@ -309,16 +319,45 @@ class FilesSource:
 
     def _path(self, folder: str, key: str) -> Path:
         """The key's file; a file named so but for case (``iwm.csv``, ``IWM.CSV``) is an error
-        saying so, not a file the source does not have."""
+        saying so, and so is an entry so named that is not a file (``_not_a_file``), not a file
+        the source does not have."""
         path = self.data_dir / folder / f"{key}.csv"
         if path.is_file():
             return path
         near = self._names(folder).get(path.name.casefold())
         if near is not None:
-            raise FetchError(
-                key, str(path.parent / near), f"named {near}, not {path.name}: rename it"
-            )
+            found = path.parent / near
+            problem = self._not_a_file(found) or f"named {near}, not {path.name}: rename it"
+            raise FetchError(key, str(found), problem)
         raise NotProvided(key, str(path), f"no file {folder}/{key}.csv in ROTATION_DATA_DIR")
+
+    def _not_a_file(self, path: Path) -> str | None:
+        """What an entry of the folder is when it is not a file to read (a directory, a symbolic
+        link to nothing or a loop), named by its path in the folder; None for a file."""
+        name = path.relative_to(self.data_dir).as_posix()
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            if not path.is_symlink():
+                return f"{name} cannot be read ({error.strerror})"
+            target = os.readlink(path)
+            if error.errno == errno.ELOOP:
+                return (
+                    f"{name} is a symbolic link loop (target {target}): point it at the file,"
+                    " or put the file in its place"
+                )
+            if error.errno in (errno.ENOENT, errno.ENOTDIR):
+                return (
+                    f"{name} is a symbolic link to a file that does not exist (target {target}):"
+                    " point it at the file, or put the file in its place"
+                )
+            return f"{name} is a symbolic link that cannot be followed ({error.strerror})"
+        if stat.S_ISDIR(mode):
+            return f"{name} is a directory, not a file: put the CSV file in its place"
+        if not stat.S_ISREG(mode):
+            kind = "a pipe, socket or device"
+            return f"{name} is not a regular file ({kind}): put the CSV file in its place"
+        return None
 
     def _names(self, folder: str) -> dict[str, str]:
         """The folder's file names by their case-folded name (listed once, not per key)."""

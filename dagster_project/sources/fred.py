@@ -16,12 +16,15 @@ some day: the observations it holds from before are dated by their release (see 
 FRED's own release dates of the series' release: ``fred/series/release?series_id=..``
 (``{"releases": [{"id", ..}]}``) then ``fred/release/dates?release_id=..`` (``{"count",
 "release_dates": [{"release_id", "date"}]}``), kind ``release``. Errors come back as HTTP 400
-``{"error_code": 400, "error_message": ".."}``; the key never appears in a message.
+``{"error_code": 400, "error_message": ".."}`` (or XML, ``<error code="400" message=".."/>``),
+reported with FRED's message; the key never appears in a message.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -42,6 +45,10 @@ COLUMNS = ["series_id", "date", "value"]
 # FRED's earliest and latest real-time days: every vintage there is
 EVERY_VINTAGE = {"realtime_start": "1776-07-04", "realtime_end": "9999-12-31"}
 RELEASE_DATES_LIMIT = 10000  # the most fred/release/dates gives a page
+# FRED's message is about the key: "Variable api_key is not a 32 character alpha-numeric
+# lower-case string.", "The value for variable api_key is not registered."
+KEY_MESSAGE = re.compile(r"\bvariable\s+api_key\b", re.IGNORECASE)
+XML_ERROR = re.compile(r'<error\b[^>]*?\bmessage\s*=\s*"(?P<message>[^"]*)"')
 
 
 class Fred:
@@ -198,20 +205,40 @@ def _unknown(series_id: str, where: str, via: str) -> FetchError:
 
 
 def _api_error(series_id: str, where: str, err: HttpStatusError) -> FetchError:
-    """FRED's JSON error (HTTP 400 {"error_message": ..}) as a FetchError that says what to do."""
-    try:
-        message = str(json.loads(err.body).get("error_message", ""))
-    except (ValueError, AttributeError):
-        message = ""
+    """FRED's error (HTTP 400 and its own message, ``_fred_message``) as a FetchError that says
+    what to do; the client's own error when FRED gave no message, or for a status to re-run
+    after (429, 5xx). The key is a rejected one only when FRED's message is about the
+    ``api_key`` variable itself, not when it merely names it (a link to its page)."""
+    message = _fred_message(err.body)
+    if not message:
+        return err
     if "series does not exist" in message:
         return _unknown(series_id, where, f"the API said: {message!r}")
     if "does not exist" in message:  # the series' release, or its dates
         return FetchError(series_id, where, f"FRED said {message!r}: re-run; report it if it stays")
-    if "api_key" in message:
+    if KEY_MESSAGE.search(message):
         return FetchError(
             series_id,
             where,
             f"FRED rejected the API key ({message!r}): check FRED_API_KEY, or unset it to use"
             " the keyless graph CSV",
         )
-    return err
+    if err.status == 429 or err.status >= 500:
+        return err
+    return FetchError(
+        series_id,
+        where,
+        f"FRED refused the request for series {series_id} (HTTP {err.status}): {message!r};"
+        " check the id in dbt_models/seeds/macro_series.csv, and report it if it stays",
+    )
+
+
+def _fred_message(body: str) -> str:
+    """FRED's own error message in an error body: JSON ``{"error_code": 400, "error_message":
+    ".."}``, or XML ``<error code="400" message=".."/>``; "" when the body holds neither."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        found = XML_ERROR.search(body)
+        return html.unescape(found["message"]) if found else ""
+    return str(payload.get("error_message") or "") if isinstance(payload, dict) else ""

@@ -2,11 +2,13 @@
 
 A ``requests.Session`` with ``urllib3``'s ``Retry``: 429, 500, 502, 503 and 504 and connect and
 read errors (timeouts included) are retried with exponential backoff (``backoff`` x 2^n seconds)
-or after the server's ``Retry-After`` (capped at ``max_retry_after``). Every call has a
-(connect, read) timeout. ``get_bytes``, ``get_text`` and ``get_json`` return a body that is
-really data, or raise ``FetchError`` naming the key and the URL, for: a final bad status (which,
-after how many tries), a timeout, a connection error, an HTML page served with status 200 (consent
-and login pages), an empty body, a body cut off before its Content-Length, and invalid JSON.
+or after the server's ``Retry-After`` (capped at ``max_retry_after``), and the waits of one
+request together are bounded by ``max_total_wait``: a wait that would pass it is not waited, the
+request fails at once saying so. Every call has a (connect, read) timeout. ``get_bytes``,
+``get_text`` and ``get_json`` return a body that is really data, or raise ``FetchError`` naming
+the key and the URL, for: a final bad status (which, after how many tries), the total wait bound
+reached, a timeout, a connection error, an HTML page served with status 200 (consent and login
+pages), an empty body, a body cut off before its Content-Length, and invalid JSON.
 
 Politeness, for runs that fetch thousands of symbols: at most ``concurrency`` requests of one
 client are in flight at once (a semaphore around each call, retries included), and requests to
@@ -27,6 +29,7 @@ import csv
 import io
 import json
 import logging
+import math
 import re
 import threading
 import time
@@ -39,6 +42,7 @@ from requests.adapters import HTTPAdapter
 from requests.utils import requote_uri
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from dagster_project.sources.base import FetchError
@@ -92,6 +96,54 @@ class _RedactSecrets(logging.Filter):
 _REDACTOR = _RedactSecrets()
 for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
     logging.getLogger(_name).addFilter(_REDACTOR)
+
+
+class _WaitBound(Exception):
+    """Raised by ``_BoundedRetry.sleep``: the next wait would take the request's total past its
+    bound. ``response`` is the last response (a status to retry) or None; ``error`` then is the
+    last connect or read error; ``asked`` the server's Retry-After in seconds, uncapped."""
+
+    def __init__(self, retry: _BoundedRetry, wait: float, asked: float | None, response):
+        super().__init__(f"total wait bound of {retry.max_total_wait:g} s reached")
+        self.tries, self.bound = len(retry.history), retry.max_total_wait
+        self.wait, self.asked, self.response = wait, asked, response
+        self.error = retry.history[-1].error if retry.history else None
+
+
+class _BoundedRetry(Retry):
+    """urllib3's ``Retry``, the waits of one request (Retry-After and backoff) bounded in total.
+
+    Each request's retries are new instances made from the client's by ``increment``; ``waited``
+    passes from one to the next, so the bound is per request, and the client's own instance,
+    shared by threads, is never changed.
+    """
+
+    def __init__(self, *args, max_total_wait: float = math.inf, waited: float = 0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_total_wait, self.waited = max_total_wait, waited
+
+    def new(self, **kw):
+        kw.setdefault("max_total_wait", self.max_total_wait)
+        kw.setdefault("waited", self.waited)
+        return super().new(**kw)
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        """Wait as ``Retry.sleep`` does (Retry-After, else the backoff), or raise ``_WaitBound``
+        when that wait would take this request's total past ``max_total_wait``."""
+        wait = self.get_retry_after(response) if self.respect_retry_after_header and response else 0
+        asked = None
+        if wait:  # as Retry.sleep: a Retry-After of 0 falls back to the backoff
+            header = response.headers["Retry-After"]  # its own seconds, before our cap:
+            asked = self.new(retry_after_max=2**62).parse_retry_after(header)
+        else:
+            wait = self.get_backoff_time()
+        if self.waited + wait > self.max_total_wait:
+            if response is not None:
+                response.release_conn()
+            raise _WaitBound(self, wait, asked, response)
+        self.waited += wait
+        if wait > 0:
+            time.sleep(wait)
 
 
 class HostPace:
@@ -152,7 +204,8 @@ class HttpClient:
 
     ``timeout`` is the connect and the read timeout in seconds (or a (connect, read) pair);
     ``retries`` is the number of retries after the first try; ``backoff`` the exponential backoff
-    factor; ``max_retry_after`` caps how long a server's Retry-After may make us wait;
+    factor; ``max_retry_after`` caps how long a server's Retry-After may make us wait, and
+    ``max_total_wait`` all the waits of one request together (Retry-After and backoff);
     ``concurrency`` bounds the requests in flight at once (threads beyond it wait), ``rate`` the
     requests per second to each host (None: unbounded).
     """
@@ -164,6 +217,7 @@ class HttpClient:
         retries: int = 4,
         backoff: float = 1.0,
         max_retry_after: float = 120.0,
+        max_total_wait: float = 180.0,
         user_agent: str = USER_AGENT,
         concurrency: int | None = None,
         rate: float | None = None,
@@ -174,10 +228,13 @@ class HttpClient:
             raise ValueError(f"HTTP concurrency must be at least 1, not {concurrency}")
         if rate is not None and rate < 0:
             raise ValueError(f"HTTP rate must be positive (requests per second), not {rate}")
+        if max_total_wait < 0:
+            raise ValueError(f"HTTP max_total_wait must be 0 s or more, not {max_total_wait}")
+        self.max_total_wait = max_total_wait
         self.concurrency = concurrency
         self.pace = HostPace(rate)
         self._slots = threading.BoundedSemaphore(concurrency) if concurrency else None
-        retry = Retry(
+        retry = _BoundedRetry(
             total=retries,
             connect=retries,
             read=retries,
@@ -190,6 +247,7 @@ class HttpClient:
             respect_retry_after_header=True,
             retry_after_max=int(max_retry_after),
             raise_on_status=False,  # the last response comes back: we say which status it was
+            max_total_wait=max_total_wait,
         )
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
@@ -256,21 +314,14 @@ class HttpClient:
             else:
                 with self._slots:
                     response = self.session.get(url, params=params, timeout=self.timeout)
+        except _WaitBound as bound:
+            raise _bound_error(key, where, bound, secrets, self.timeout[1]) from None
         except requests.exceptions.ChunkedEncodingError:
             problem = "the body was cut off before its end (truncated response): re-run"
             raise FetchError(key, where, problem) from None
         except (requests.Timeout, requests.ConnectionError) as err:
-            if _timed_out(err):
-                problem = (
-                    f"no response within {self.timeout[1]:g} s after {tries} tries: the provider"
-                    " is slow or down; re-run later or raise the timeout"
-                )
-            else:
-                problem = (
-                    f"could not connect after {tries} tries ({_reason(err, secrets)}): check the"
-                    " network and the base URL"
-                )
-            raise FetchError(key, where, problem) from None
+            what, advice = _no_response(err, tries, self.timeout[1], secrets)
+            raise FetchError(key, where, f"{what}: {advice}") from None
         except requests.RequestException as err:
             raise FetchError(key, where, f"request failed: {_reason(err, secrets)}") from None
 
@@ -290,12 +341,50 @@ def _tries(response: requests.Response) -> int:
     return len(retries.history) + 1 if retries is not None else 1
 
 
+def _no_response(
+    err: Exception, tries: int, timeout: float, secrets: Iterable[str]
+) -> tuple[str, str]:
+    """What came of ``tries`` tries that got no response, ``err`` the last one's error, and what
+    to do about it."""
+    if _timed_out(err):
+        return (
+            f"no response within {timeout:g} s after {tries} tries",
+            "the provider is slow or down; re-run later or raise the timeout",
+        )
+    what = f"could not connect after {tries} tries ({_reason(err, secrets)})"
+    return what, "check the network and the base URL"
+
+
+def _bound_error(
+    key: str, where: str, bound: _WaitBound, secrets: Iterable[str], timeout: float
+) -> FetchError:
+    """The request stopped at its total wait bound: what the last try got, and the wait."""
+    if bound.asked is not None:
+        waiting = (
+            f"the server asked to wait {bound.asked:.0f} s (Retry-After) and the total wait"
+            f" bound of {bound.bound:g} s per request was reached"
+        )
+    else:
+        waiting = (
+            f"the next wait ({bound.wait:g} s of backoff) would pass the total wait bound of"
+            f" {bound.bound:g} s per request"
+        )
+    if bound.response is None:
+        what, advice = _no_response(bound.error, bound.tries, timeout, secrets)
+        return FetchError(key, where, f"{what} and {waiting}: {advice}")
+    status, reason = bound.response.status, bound.response.reason or ""
+    tries = f"{bound.tries} {'try' if bound.tries == 1 else 'tries'}"
+    problem = f"HTTP {status} {reason}".rstrip() + f" after {tries}: {waiting}; {_advice(status)}"
+    return HttpStatusError(key, where, problem, status=status, body="")
+
+
 def _timed_out(err: Exception) -> bool:
-    """Whether a requests error is (or wraps) a connect or read timeout, not a refusal."""
+    """Whether a requests or urllib3 error is (or wraps) a connect or read timeout, not a
+    refusal."""
     if isinstance(err, requests.Timeout):
         return True
     wrapped = err.args[0] if err.args else None  # urllib3's error, or MaxRetryError around it
-    for cause in (wrapped, getattr(wrapped, "reason", None)):
+    for cause in (err, wrapped, getattr(wrapped, "reason", None)):
         if isinstance(cause, NewConnectionError):  # a subclass of ConnectTimeoutError
             return False
         if isinstance(cause, ReadTimeoutError | ConnectTimeoutError):
@@ -318,22 +407,25 @@ def _status_error(
     status = response.status_code
     tries = _tries(response)
     body = redact(response.text, secrets)
-    if status == 429:
-        advice = "the provider is rate-limiting: wait, then re-run"
-    elif status >= 500:
-        advice = "the provider is failing: re-run later"
-    elif status in (401, 403):
-        advice = "access denied: check the API key or whether the provider blocks this client"
-    elif status == 404:
-        advice = "not found: check the symbol or series and the base URL"
-    else:
-        advice = "the request was refused: check the symbol or series and the base URL"
     snippet = "" if _looks_like_html(response, body) else _snippet(body)
     problem = f"HTTP {status} {response.reason or ''}".rstrip()
-    problem += f" after {tries} {'try' if tries == 1 else 'tries'}: {advice}"
+    problem += f" after {tries} {'try' if tries == 1 else 'tries'}: {_advice(status)}"
     if snippet:
         problem += f" (the server said: {snippet})"
     return HttpStatusError(key, where, problem, status=status, body=body)
+
+
+def _advice(status: int) -> str:
+    """What to do about a final status other than 2xx."""
+    if status == 429:
+        return "the provider is rate-limiting: wait, then re-run"
+    if status >= 500:
+        return "the provider is failing: re-run later"
+    if status in (401, 403):
+        return "access denied: check the API key or whether the provider blocks this client"
+    if status == 404:
+        return "not found: check the symbol or series and the base URL"
+    return "the request was refused: check the symbol or series and the base URL"
 
 
 def _check_body(

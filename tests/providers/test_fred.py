@@ -334,6 +334,67 @@ def test_api_rejected_key(httpserver, http, base_url):
     assert SECRET not in str(caught.value)
 
 
+# FRED's own error messages (https://fred.stlouisfed.org/docs/api/fred/errors.html), in the two
+# forms it answers with: JSON ({"error_code", "error_message"}) and XML (<error code message/>)
+BAD_KEY = (
+    "Bad Request.  Variable api_key is not a 32 character alpha-numeric lower-case string."
+    "  Read https://fred.stlouisfed.org/docs/api/api_key.html for more information."
+)
+NO_SERIES = "Bad Request.  The series does not exist."
+# a message about another variable, naming api_key only in passing (a link to its page)
+BAD_DATE = (
+    "Bad Request.  Variable observation_start is not a valid date."
+    "  Read https://fred.stlouisfed.org/docs/api/api_key.html for more information."
+)
+
+
+def serve_fred_error(httpserver, message: str, form: str) -> None:
+    if form == "json":
+        body, content_type = json.dumps({"error_code": 400, "error_message": message}), "json"
+    else:
+        body = f'<?xml version="1.0" encoding="utf-8" ?>\n<error code="400" message="{message}"/>'
+        content_type = "xml"
+    httpserver.expect_request(API).respond_with_data(
+        body, status=400, content_type=f"application/{content_type}; charset=UTF-8"
+    )
+
+
+def _fred_error(http, base_url, series_id: str = "DGS10") -> FetchError:
+    with pytest.raises(FetchError) as caught:
+        Fred(http, api_url=base_url, api_key=SECRET).observations(series_id, START, END)
+    error = caught.value
+    assert error.key == series_id and f"series_id={series_id}" in error.where
+    assert SECRET not in str(error) and "api_key=***" in error.where
+    return error
+
+
+@pytest.mark.parametrize("form", ["json", "xml"])
+def test_api_a_rejected_key_says_so_with_freds_message(httpserver, http, base_url, form):
+    serve_fred_error(httpserver, BAD_KEY, form)
+    error = _fred_error(http, base_url)
+    assert error.problem.startswith(f"FRED rejected the API key ({BAD_KEY!r}): check FRED_API_KEY")
+
+
+@pytest.mark.parametrize("form", ["json", "xml"])
+def test_api_an_unknown_series_says_so_in_either_form(httpserver, http, base_url, form):
+    serve_fred_error(httpserver, NO_SERIES, form)
+    error = _fred_error(http, base_url, "NOPE")
+    assert error.problem.startswith(
+        f"FRED does not know series 'NOPE' (the API said: {NO_SERIES!r})"
+    )
+
+
+@pytest.mark.parametrize("form", ["json", "xml"])
+def test_api_another_400_is_freds_message_not_a_rejected_key(httpserver, http, base_url, form):
+    """A message naming api_key without being about the key's variable is no rejected key."""
+    serve_fred_error(httpserver, BAD_DATE, form)
+    error = _fred_error(http, base_url)
+    assert "rejected" not in error.problem and "FRED_API_KEY" not in error.problem
+    assert error.problem.startswith(
+        f"FRED refused the request for series DGS10 (HTTP 400): {BAD_DATE!r}"
+    )
+
+
 def test_api_json_cut_in_half(httpserver, http, base_url):
     body = api_json(
         ("2026-01-05", "9999-12-31", "2026-01-02", "4.19"),

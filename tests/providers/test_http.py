@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 
 import pandas as pd
 import pytest
@@ -52,6 +53,64 @@ def test_retry_after_is_capped(httpserver):
     httpserver.expect_request("/r").respond_with_handler(handler)
     assert fast(max_retry_after=0.0).get_text("KEY", httpserver.url_for("/r")) == "ok"
     assert handler.times[1] - handler.times[0] < 1.0
+
+
+def test_a_long_retry_after_stops_at_the_total_wait_bound(httpserver):
+    """Retry-After: 100000 would cost max_retry_after (120 s) per try; the total wait of one
+    request is bounded: a wait that would pass it is not waited, the request fails at once."""
+    handler = Arrivals([status(429, **{"Retry-After": "100000"})])
+    httpserver.expect_request("/r").respond_with_handler(handler)
+    url = httpserver.url_for("/r")
+    began = time.monotonic()
+    with pytest.raises(HttpStatusError) as caught:
+        fast(retries=4, max_total_wait=0.5).get_text(
+            "IWM", url, {"apikey": SECRET}, secrets=[SECRET]
+        )
+    assert time.monotonic() - began < 1.0
+    err = caught.value
+    assert err.status == 429 and err.key == "IWM" and err.where == f"{url}?apikey=***"
+    assert str(err).startswith("IWM: HTTP 429 TOO MANY REQUESTS after 1 try: the server asked")
+    assert "the server asked to wait 100000 s (Retry-After)" in str(err)
+    assert "the total wait bound of 0.5 s per request was reached" in str(err)
+    assert SECRET not in str(err)
+    assert len(handler.times) == 1
+
+
+def test_the_bound_is_on_the_waits_of_a_request_together(httpserver):
+    """Each Retry-After: 1 is within the bound of 1.5 s; the second would take the total past it.
+    The next request of the same client has its own bound."""
+    handler = Arrivals([status(503, **{"Retry-After": "1"})])
+    httpserver.expect_request("/r").respond_with_handler(handler)
+    client = fast(retries=4, max_total_wait=1.5)
+    for tries in (2, 4):
+        began = time.monotonic()
+        with pytest.raises(HttpStatusError, match="after 2 tries: the server asked to wait 1 s"):
+            client.get_text("KEY", httpserver.url_for("/r"))
+        assert 1.0 <= time.monotonic() - began < 1.5
+        assert len(handler.times) == tries
+
+
+def test_backoff_waits_count_towards_the_bound_too():
+    with socket.socket() as sock:  # a port that nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/x"
+    began = time.monotonic()
+    with pytest.raises(FetchError) as caught:  # backoffs 0 s, then 10 x 2 = 20 s
+        fast(retries=4, backoff=10.0, max_total_wait=1.0).get_text(
+            "KEY", url, {"apikey": SECRET}, secrets=[SECRET]
+        )
+    assert time.monotonic() - began < 1.0
+    message = str(caught.value)
+    assert "could not connect after 2 tries" in message
+    assert "the next wait (20 s of backoff) would pass the total wait bound of 1 s" in message
+    assert SECRET not in message and "apikey=***" in message
+
+
+def test_the_total_wait_bound_defaults_to_three_minutes():
+    assert HttpClient().max_total_wait == 180.0
+    with pytest.raises(ValueError, match="max_total_wait"):
+        HttpClient(max_total_wait=-1.0)
 
 
 def test_500_and_503_then_success(httpserver):
