@@ -144,9 +144,12 @@ def _remove_leftovers(database: Path, versions: Path) -> None:
         leftover.unlink(missing_ok=True)
     published = ""
     if database.exists():
-        with duckdb.connect(str(database), read_only=True) as con:
+        # attached to a new in-memory database, not duckdb.connect(database): that returns the
+        # database a connection of this process may hold open, an older version of the file
+        with duckdb.connect() as con:
+            con.execute(f"attach {_literal(str(database))} as published (read_only)")
             (published,) = con.execute(
-                "select coalesce(max(version), '') from meta.published"
+                "select coalesce(max(version), '') from published.meta.published"
             ).fetchall()[0]
     for folder in versions.glob("*"):
         if VERSION.match(folder.name) and folder.name > published:

@@ -112,6 +112,22 @@ def test_a_new_publish_replaces_the_old_one_and_keeps_three_versions(tmp_path):
     assert len(versions(tmp_path)) == 2
 
 
+def test_a_reader_in_the_publishing_process_does_not_make_a_publish_delete_a_version(tmp_path):
+    """In one process, duckdb.connect on a path already open returns that same database: a
+    reader left open on an older version must not pass for the published one when the next
+    publish looks for a killed publish's leftovers (the versions newer than the published one)."""
+    warehouse = make_warehouse(tmp_path)
+    first = serving.publish(warehouse, "run-1")
+    reader = duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True)
+    try:
+        second = serving.publish(warehouse, "run-2")
+        third = serving.publish(warehouse, "run-3")
+        assert read(reader)["published"][0][0] == "run-1"
+    finally:
+        reader.close()
+    assert versions(tmp_path) == [first.version, second.version, third.version]
+
+
 def test_the_next_publish_deletes_what_a_killed_one_left(tmp_path):
     warehouse = make_warehouse(tmp_path)
     first = serving.publish(warehouse, "run-1")
