@@ -38,6 +38,9 @@ class RotationSettings(ConfigurableResource):
     allow_shrink: bool = False  # let a replacing load delete more than load_bounds' max_shrink
     batch_symbols: int = 250  # member prices are committed every this many symbols
     duckdb_memory: str = "2GB"  # DuckDB's memory_limit, in this process and in dbt's
+    # serving versions kept: the last this many, and every one published within these hours
+    serving_keep: int = 3
+    serving_keep_hours: float = 24.0
     # the live providers: base URLs (tests point them at 127.0.0.1), keys, HTTP behaviour
     fred_graph_url: str = "https://fred.stlouisfed.org"
     fred_api_url: str = "https://api.stlouisfed.org"
@@ -122,6 +125,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
         "sample_members": "ROTATION_SAMPLE_MEMBERS",
         "batch_symbols": "ROTATION_BATCH_SYMBOLS",
         "duckdb_memory": "ROTATION_DUCKDB_MEMORY",
+        "serving_keep": "ROTATION_SERVING_KEEP",
+        "serving_keep_hours": "ROTATION_SERVING_KEEP_HOURS",
         "overlap_days": "ROTATION_OVERLAP_DAYS",
         "full_refresh": "ROTATION_FULL_REFRESH",
         "allow_shrink": "ROTATION_ALLOW_SHRINK",

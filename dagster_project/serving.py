@@ -15,7 +15,10 @@ in place. After each successful build ``publish``:
    ``meta.tables`` (rows per table), checkpointed and closed so no ``.wal`` is left;
 3. swaps it in with ``os.replace``, which is atomic: a reader opens either the previous file or
    the new one, both complete. A reader that opened the previous file keeps its inode and its
-   Parquet folder, which is kept for the next ``KEEP - 1`` publishes; older folders are deleted.
+   Parquet folder. Version folders are kept while they are among the last ``KEEP`` or younger
+   than ``KEEP_FOR`` (by the publish time in their name), so a connection held open keeps
+   reading its version for a day, however many publishes follow; older ones are deleted (both
+   set by ROTATION_SERVING_KEEP and ROTATION_SERVING_KEEP_HOURS).
 
 A failure before the swap deletes the temporary file and the new version folder, and leaves the
 previous ``serving.duckdb`` untouched; what a killed publish leaves (its temporary file, a
@@ -30,7 +33,7 @@ because it writes only its own file (the views database): the warehouse itself i
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -40,7 +43,8 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.resources import RotationSettings
 from dagster_project.transform import rotation_dbt_assets
 
-KEEP = 3  # version folders kept: the published one and the two before it
+KEEP = 3  # version folders kept at least: the published one and the two before it
+KEEP_FOR = timedelta(hours=24)  # and every version published within this time
 STORAGE = "v1.0.0"  # the views database's file format: DuckDB 1.0 and later read it
 VERSION = re.compile(r"^\d{8}T\d{12}Z-[0-9A-Za-z]*$")
 
@@ -100,7 +104,13 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[list[str], li
 
 
 def _build_views(
-    target: Path, folder: Path, tables: list[str], run_id: str, version: str, sources: list[str]
+    target: Path,
+    folder: Path,
+    tables: list[str],
+    run_id: str,
+    version: str,
+    sources: list[str],
+    published_at: datetime,
 ) -> dict[str, int]:
     """Create the views database ``target`` over ``folder``; return rows per table."""
     # DuckDB 1.0's file format, not 2.0's: clients that bundle an older DuckDB (a BI tool's
@@ -118,7 +128,7 @@ def _build_views(
         )
         con.execute(
             "insert into meta.published values (?, ?, ?, ?, ?)",
-            [run_id, version, datetime.now(UTC).replace(tzinfo=None), sources, str(folder)],
+            [run_id, version, published_at.replace(tzinfo=None), sources, str(folder)],
         )
         # no primary key: DuckDB 1.0 cannot read one written in its format by 2.0
         con.execute("create table meta.tables (table_name varchar not null, row_count bigint)")
@@ -129,12 +139,24 @@ def _build_views(
     return rows
 
 
-def _prune(versions: Path, keep: int) -> list[str]:
-    """Delete all but the ``keep`` newest version folders; return the ones kept."""
+def _published_at(version: str) -> datetime:
+    """When a version was published: the UTC time its name begins with."""
+    return datetime.strptime(version[:21], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+
+
+def _prune(versions: Path, keep: int, keep_for: timedelta, now: datetime) -> list[str]:
+    """Delete the version folders that are neither among the ``keep`` newest nor published
+    within ``keep_for`` before ``now``; return the ones kept."""
     names = sorted(p.name for p in versions.iterdir() if p.is_dir() and VERSION.match(p.name))
-    for name in names[:-keep]:
-        shutil.rmtree(versions / name, ignore_errors=True)
-    return names[-keep:]
+    kept = [
+        name
+        for n, name in enumerate(names)
+        if n >= len(names) - keep or now - _published_at(name) < keep_for
+    ]
+    for name in names:
+        if name not in kept:
+            shutil.rmtree(versions / name, ignore_errors=True)
+    return kept
 
 
 def _remove_leftovers(database: Path, versions: Path) -> None:
@@ -144,9 +166,12 @@ def _remove_leftovers(database: Path, versions: Path) -> None:
         leftover.unlink(missing_ok=True)
     published = ""
     if database.exists():
-        with duckdb.connect(str(database), read_only=True) as con:
+        # attached to a new in-memory database, not duckdb.connect(database): that returns the
+        # database a connection of this process may hold open, an older version of the file
+        with duckdb.connect() as con:
+            con.execute(f"attach {_literal(str(database))} as published (read_only)")
             (published,) = con.execute(
-                "select coalesce(max(version), '') from meta.published"
+                "select coalesce(max(version), '') from published.meta.published"
             ).fetchall()[0]
     for folder in versions.glob("*"):
         if VERSION.match(folder.name) and folder.name > published:
@@ -159,16 +184,24 @@ def publish(
     *,
     con: duckdb.DuckDBPyConnection | None = None,
     keep: int = KEEP,
+    keep_for: timedelta = KEEP_FOR,
+    now: datetime | None = None,
 ) -> Published:
     """Publish the warehouse's marts as a new version of ``serving.duckdb`` (module docstring).
 
     ``con`` is a connection to the warehouse (the writer's, inside a run); without it the file
-    is opened read-only, which fails while another process writes it.
+    is opened read-only, which fails while another process writes it. ``now`` (UTC) is the
+    publish time, for tests of the retention; by default the clock's.
     """
     if keep < 2:
-        raise ValueError(f"keep={keep}: keep at least 2 versions, for readers of the previous one")
+        raise ValueError(
+            f"keep={keep} (ROTATION_SERVING_KEEP): keep at least 2 versions, for readers of the"
+            " previous one"
+        )
+    if keep_for < timedelta(0):
+        raise ValueError(f"keep_for={keep_for} (ROTATION_SERVING_KEEP_HOURS) is negative")
     database, versions = serving_paths(warehouse_path)
-    now = datetime.now(UTC)
+    now = datetime.now(UTC) if now is None else now.astimezone(UTC)
     version = f"{now:%Y%m%dT%H%M%S%f}Z-{re.sub(r'[^0-9A-Za-z]', '', run_id)[:8]}"
     folder = versions / version
     temporary = database.with_name(f".serving-{version}.duckdb")
@@ -180,7 +213,7 @@ def publish(
                 tables, sources = _export(own, folder)
         else:
             tables, sources = _export(con, folder)
-        rows = _build_views(temporary, folder, tables, run_id, version, sources)
+        rows = _build_views(temporary, folder, tables, run_id, version, sources, now)
         wal = temporary.with_name(temporary.name + ".wal")
         if wal.exists():
             raise RuntimeError(f"{wal} is left after closing the views database")
@@ -190,7 +223,8 @@ def publish(
             leftover.unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Published(version, database, folder, rows, sources, _prune(versions, keep))
+    retained = _prune(versions, keep, keep_for, now)
+    return Published(version, database, folder, rows, sources, retained)
 
 
 MARTS = sorted(key for key in rotation_dbt_assets.keys if key.path[0] == "marts")
@@ -209,7 +243,13 @@ def serving_published(
     context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
 ) -> MaterializeResult:
     with duckdb.get_connection() as con:
-        published = publish(settings.warehouse_path, context.run.run_id, con=con)
+        published = publish(
+            settings.warehouse_path,
+            context.run.run_id,
+            con=con,
+            keep=settings.serving_keep,
+            keep_for=timedelta(hours=settings.serving_keep_hours),
+        )
     context.log.info(f"published {published.version} to {published.database}")
     rows = "\n".join(f"| marts.{t} | {n} |" for t, n in published.rows.items())
     return MaterializeResult(

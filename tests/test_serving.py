@@ -8,16 +8,19 @@ import sys
 import textwrap
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 import sqlalchemy as sa
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, materialize
+from dagster_duckdb import DuckDBResource
 
 from dagster_project import serving
 from dagster_project.definitions import defs
 from dagster_project.reference import PROJECT_ROOT
+from dagster_project.resources import settings_from_env
 
 FCT_A = [(1, "one"), (2, "two")]
 FCT_B = [("2024-01-02", 1.5), ("2024-01-03", 2.5), ("2024-01-04", None)]
@@ -88,13 +91,14 @@ def test_publish_serves_the_marts_as_views_with_their_metadata(tmp_path):
 
 
 def test_a_new_publish_replaces_the_old_one_and_keeps_three_versions(tmp_path):
+    """The count alone (no time window): the last 3 versions."""
     warehouse = make_warehouse(tmp_path)
-    first = serving.publish(warehouse, "run-1")
+    first = serving.publish(warehouse, "run-1", keep_for=timedelta(0))
     reader = duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True)
     try:
         with duckdb.connect(str(warehouse)) as con:
             con.execute("insert into marts.fct_a values (3, 'three')")
-        second = serving.publish(warehouse, "run-2")
+        second = serving.publish(warehouse, "run-2", keep_for=timedelta(0))
         # a reader that opened the previous version keeps reading it, whole
         assert read(reader)["fct_a"] == FCT_A
         assert read(reader)["published"][0][0] == "run-1"
@@ -105,11 +109,94 @@ def test_a_new_publish_replaces_the_old_one_and_keeps_three_versions(tmp_path):
     assert now["published"][0][:2] == ("run-2", second.version)
     assert now["tables"] == [("fct_a", 3), ("fct_b", 3)]
 
-    later = [serving.publish(warehouse, f"run-{n}").version for n in (3, 4)]
+    later = [serving.publish(warehouse, f"run-{n}", keep_for=timedelta(0)).version for n in (3, 4)]
     assert first.version < second.version < later[0] < later[1]
     assert versions(tmp_path) == [second.version, *later]
-    assert serving.publish(warehouse, "run-5", keep=2).retained == versions(tmp_path)
+    fifth = serving.publish(warehouse, "run-5", keep=2, keep_for=timedelta(0))
+    assert fifth.retained == versions(tmp_path)
     assert len(versions(tmp_path)) == 2
+
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def test_versions_younger_than_the_window_are_kept_beyond_the_count(tmp_path):
+    """The last 3 versions and any younger than 24 hours (by the publish time in the version's
+    name): a connection held open across more than two publishes keeps reading its version."""
+    warehouse = make_warehouse(tmp_path)
+    hours = [0, 1, 2, 3, 4]  # five publishes, an hour apart
+    first = serving.publish(warehouse, "run-0", now=T0)
+    reader = duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True)
+    try:
+        rest = [
+            serving.publish(warehouse, f"run-{h}", now=T0 + timedelta(hours=h)) for h in hours[1:]
+        ]
+        assert read(reader)["published"][0][0] == "run-0"
+        assert read(reader)["fct_a"] == FCT_A and read(reader)["fct_b"] == FCT_B
+        assert versions(tmp_path) == [first.version, *(p.version for p in rest)]
+        assert rest[-1].retained == versions(tmp_path)
+
+        # 24.5 hours after the first: it is older than the window and not among the last 3
+        day_after = serving.publish(warehouse, "run-5", now=T0 + timedelta(hours=24.5))
+        assert versions(tmp_path) == [*(p.version for p in rest), day_after.version]
+        with pytest.raises(duckdb.IOException):  # its Parquet files are gone
+            read(reader)
+    finally:
+        reader.close()
+
+    # days later every version is older than the window: the last 3 are kept
+    later = serving.publish(warehouse, "run-6", now=T0 + timedelta(hours=60))
+    assert versions(tmp_path) == [rest[-1].version, day_after.version, later.version]
+    assert read_serving(tmp_path)["published"][0][:2] == ("run-6", later.version)
+
+
+def test_the_serving_asset_keeps_versions_as_configured(tmp_path):
+    """ROTATION_SERVING_KEEP and ROTATION_SERVING_KEEP_HOURS reach the serving asset."""
+    warehouse = make_warehouse(tmp_path)
+    settings = settings_from_env(
+        {
+            "ROTATION_WAREHOUSE": str(warehouse),
+            "ROTATION_SERVING_KEEP": "2",
+            "ROTATION_SERVING_KEEP_HOURS": "0",
+        }
+    )
+    assert (settings.serving_keep, settings.serving_keep_hours) == (2, 0)
+    defaults = settings_from_env({})
+    assert (defaults.serving_keep, defaults.serving_keep_hours) == (3, 24)
+    resources = {"settings": settings, "duckdb": DuckDBResource(database=str(warehouse))}
+    for _ in range(3):
+        result = materialize([serving.serving_published], resources=resources)
+        assert result.success
+    assert len(versions(tmp_path)) == 2
+
+
+@pytest.mark.parametrize(
+    "keep, keep_for, message",
+    [(1, timedelta(hours=24), "keep at least 2"), (3, timedelta(hours=-1), "negative")],
+)
+def test_publish_refuses_a_retention_that_would_delete_a_readers_version(
+    tmp_path, keep, keep_for, message
+):
+    warehouse = make_warehouse(tmp_path)
+    with pytest.raises(ValueError, match=message):
+        serving.publish(warehouse, "run-1", keep=keep, keep_for=keep_for)
+    assert not (tmp_path / "serving.duckdb").exists()
+
+
+def test_a_reader_in_the_publishing_process_does_not_make_a_publish_delete_a_version(tmp_path):
+    """In one process, duckdb.connect on a path already open returns that same database: a
+    reader left open on an older version must not pass for the published one when the next
+    publish looks for a killed publish's leftovers (the versions newer than the published one)."""
+    warehouse = make_warehouse(tmp_path)
+    first = serving.publish(warehouse, "run-1")
+    reader = duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True)
+    try:
+        second = serving.publish(warehouse, "run-2")
+        third = serving.publish(warehouse, "run-3")
+        assert read(reader)["published"][0][0] == "run-1"
+    finally:
+        reader.close()
+    assert versions(tmp_path) == [first.version, second.version, third.version]
 
 
 def test_the_next_publish_deletes_what_a_killed_one_left(tmp_path):
