@@ -23,8 +23,8 @@ Macro observations, each changed value:
 
 - outside its series' plausible range;
 - a move from the observation before it (as it would stand once written) more than
-  ``jump_multiple`` times the largest such move in the series' stored history (needs a stored
-  history of at least a year of observations).
+  ``jump_multiple`` times the largest such move in the series' stored history (judged once
+  more than ``HISTORY_MIN_MOVES`` observations are stored: a first load is judged by range).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ import pandas as pd
 from dagster_project import reference
 from dagster_project.sources.base import LINE, ORIGIN
 
-SPLIT_RATIOS = (1.25, 4 / 3, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10, 15, 20, 25, 30, 40, 50, 100)
+SPLIT_RATIOS = (1.25, 4 / 3, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10, 15, 20, 25, 30, 40, 50)
 SPLIT_TOLERANCE = 0.01  # a split's ratio within 1%, Close and Adj Close within 1% of each other
-HISTORY_MIN_MOVES = 12  # a macro series' stored moves needed before jumps are judged
+HISTORY_MIN_MOVES = 12  # a macro series' stored observations needed before jumps are judged
 NEIGHBOUR_WINDOW_DAYS = 400  # stored rows this far before a load's first day are read
 MAX_GAP_DAYS = 7  # a move between closes further apart is not a daily move: not judged
 
@@ -193,7 +193,11 @@ def price_problems(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> li
     slip &= (moves["date"] - moves["prev_date"]) <= pd.Timedelta(days=MAX_GAP_DAYS)
     beyond = near & ((ratio - 1 > moves["max_rise"]) | (1 - ratio > moves["max_fall"]))
     split = moves["split_ok"] & _split(ratio, adj_ratio).fillna(False)
-    candidates = moves[beyond & ~slip & ~split]
+    # the day after a slip moves back by as much: the slip is reported, not its neighbour
+    after_slip = pd.Series(
+        list(zip(moves["symbol"], moves["prev_date"], strict=True)), index=moves.index
+    ).isin(set(zip(moves.loc[slip, "symbol"], moves.loc[slip, "date"], strict=True)))
+    candidates = moves[beyond & ~slip & ~split & ~after_slip]
     if len(candidates):
         extremes = (
             con.execute(STORED_EXTREMES, [sorted(candidates["symbol"].unique())])
