@@ -14,7 +14,11 @@ Close too), and loading only its end would leave a false return where the overla
 
 Keys are fetched one by one (the live source: several at once, as many as its HTTP client
 allows in flight); a key that fails is reported and does not stop the others, and the asset's
-blocking check ``all_keys_loaded`` then fails, so no mart is rebuilt on a partial load.
+blocking check ``all_keys_loaded`` then fails, so no mart is rebuilt on a partial load. Each
+load is validated before it is written (dagster_project.gate: the table's suite, plausibility
+against history, a history that would shrink): a refused load writes nothing, and the asset's
+blocking checks fail. Rows quarantined by a run are listed by the warning check
+``nothing_quarantined``.
 
 ``raw/constituents`` loads the members of each fund or index (the source's ``funds()``: the
 sample's indexes, the iShares funds of the instruments seed for files and live). ``raw/prices``

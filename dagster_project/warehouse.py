@@ -21,7 +21,9 @@ stored rows are then no longer those of the file.
 Rows the warehouse cannot use (a value that is not a number, a price that is zero or negative, a
 required value missing) go to ``raw.quarantine`` with the reason, and are counted in the load
 log. Structural problems fail the whole load: a missing column, a null key, or two rows with the
-same key and different values.
+same key and different values. A load is staged and validated before anything is written
+(``upsert``'s ``validate`` and ``max_shrink``): a refused one raises ``LoadRefused`` and
+writes nothing, not even its load log row.
 """
 
 from __future__ import annotations
