@@ -270,6 +270,10 @@ def test_holdings_and_members_load_politely(tmp_path, server):
         "all_keys_loaded": True,
         "all_members_loaded": True,
         "instruments_current": True,
+        "expectations_raw_constituents": True,
+        "expectations_raw_prices": True,
+        "plausible_against_history": True,
+        "nothing_quarantined": True,
     }
     with duckdb.connect(settings.warehouse_path, read_only=True) as con:
         held = con.sql("select fund, symbol, weight from raw.constituents order by all").df()

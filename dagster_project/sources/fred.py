@@ -30,7 +30,7 @@ from datetime import date
 import pandas as pd
 
 from dagster_project.sources import alfred
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import ORIGIN, FetchError
 from dagster_project.sources.http import (
     HttpClient,
     HttpStatusError,
@@ -98,7 +98,7 @@ class Fred:
         if header[1].upper() != series_id.upper():
             raise FetchError(series_id, where, f"the CSV holds series {header[1]!r}, not ours")
         dates, values = table.iloc[:, 0].str.strip(), table.iloc[:, 1].str.strip()
-        return _frame(series_id, where, dates, values, start, end)
+        return _frame(series_id, where, dates, values, start, end).assign(**{ORIGIN: where})
 
     # --- API with a key ----------------------------------------------------------------------
 
@@ -120,7 +120,7 @@ class Fred:
         frame["value"] = parse_numbers(series_id, where, frame["value"], "value")
         frame = alfred.backdate_archive_start(series_id, frame, self._release_dates(series_id))
         inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
-        return frame[inside].reset_index(drop=True)
+        return frame[inside].reset_index(drop=True).assign(**{ORIGIN: where})
 
     def _release_dates(self, series_id: str) -> pd.Series:
         """Every date of the series' release FRED lists (past and scheduled), ascending."""

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import ORIGIN, FetchError
 from dagster_project.sources.http import (
     HtmlPageError,
     HttpClient,
@@ -89,4 +89,4 @@ class Stooq:
         frame["adj_close"] = np.nan
         inside = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
         frame = frame[inside & frame["close"].notna()]
-        return frame[COLUMNS].reset_index(drop=True)
+        return frame[COLUMNS].reset_index(drop=True).assign(**{ORIGIN: where})

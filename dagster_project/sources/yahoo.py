@@ -22,7 +22,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from dagster_project.sources.base import FetchError, fill_adjustment
+from dagster_project.sources.base import ORIGIN, FetchError, fill_adjustment
 from dagster_project.sources.calendar import trading_days
 from dagster_project.sources.http import HttpClient, HttpStatusError
 
@@ -85,7 +85,7 @@ class Yahoo:
                 f"Yahoo has no prices of {ticker!r} on the {len(closed)} trading days from"
                 f" {closed[0].date()} to {closed[-1].date()}",
             )
-        return frame
+        return frame.assign(**{ORIGIN: where})
 
 
 def _unix(day: date) -> int:

@@ -10,7 +10,7 @@ import pytest
 from provider_fakes import HOSTILE_MODES, Ok
 
 from dagster_project import releases
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import ORIGIN, FetchError
 from dagster_project.sources.fred import Fred
 
 START, END = date(2026, 1, 1), date(2026, 1, 31)
@@ -136,6 +136,8 @@ def test_graph_csv_with_observation_date_header(httpserver, http, base_url):
         GRAPH, query_string={"id": "DGS10", "cosd": "2026-01-01", "coed": "2026-01-31"}
     ).respond_with_data(GRAPH_CSV, content_type="text/csv")
     frame = Fred(http, graph_url=base_url).observations("DGS10", START, END)
+    # each row says where it came from (a refused load names it)
+    assert set(frame.pop(ORIGIN)) == {f"{base_url}{GRAPH}?id=DGS10&cosd=2026-01-01&coed=2026-01-31"}
     # '.' and the empty cell are missing observations: those rows are absent, not NaN
     assert frame.to_dict("list") == {
         "series_id": ["DGS10", "DGS10"],
@@ -219,7 +221,10 @@ def test_api_gives_every_vintage_and_dates_the_archive_start_by_release(
         ("2024-07-01", "2024-08-02", 4.3, "vintage"),
         ("2024-07-01", "2024-09-06", 4.2, "vintage"),
     ]
-    assert list(frame.columns) == ["series_id", "date", "value", "realtime_start", "realtime_kind"]
+    assert list(frame.columns) == [
+        "series_id", "date", "value", "realtime_start", "realtime_kind", ORIGIN
+    ]  # fmt: skip
+    assert SECRET not in set(frame[ORIGIN]).pop()
     assert set(frame["series_id"]) == {"UNRATE"} and frame["value"].dtype == float
 
 

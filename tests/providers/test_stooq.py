@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from provider_fakes import HOSTILE_MODES, Ok
 
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import ORIGIN, FetchError
 from dagster_project.sources.stooq import Stooq
 
 START, END = date(2026, 1, 5), date(2026, 1, 9)
@@ -41,7 +41,7 @@ def test_daily_csv(httpserver, http, base_url):
         },
     ).respond_with_data(IWM_CSV, content_type="text/csv")
     frame = stooq(http, base_url).prices("IWM", START, END, ticker="iwm.us")
-    assert frame.drop(columns="adj_close").to_dict("list") == {
+    assert frame.drop(columns=["adj_close", ORIGIN]).to_dict("list") == {
         "symbol": ["IWM", "IWM"],
         "date": [pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-06")],
         "open": [250.0, 251.0],

@@ -11,7 +11,7 @@ import pytest
 from provider_fakes import HOSTILE_MODES, Arrivals, Ok
 from werkzeug import Response
 
-from dagster_project.sources.base import FetchError
+from dagster_project.sources.base import ORIGIN, FetchError
 from dagster_project.sources.yahoo import Yahoo
 from dagster_project.warehouse import PRICES
 
@@ -89,7 +89,7 @@ def test_prices_drop_rows_whose_close_is_null(httpserver, http, base_url):
     assert frame.loc[0, ["open", "high", "low", "volume"]].tolist() == [250.0, 252.0, 249.0, 3e7]
     assert math.isnan(frame.loc[1, "open"]) and math.isnan(frame.loc[1, "volume"])
     assert (frame["symbol"] == "IWM").all()
-    assert list(frame.columns) == list(PRICES.columns)
+    assert list(frame.columns) == [*PRICES.columns, ORIGIN]
 
 
 def test_a_null_adjusted_close_beside_a_close_gets_its_neighbours_adjustment(
