@@ -101,6 +101,8 @@ def _kind_bounds(symbols: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["symbol", "kind", "max_rise", "max_fall", "split_ok"])
 
 
+# Each changed close against its neighbours once the load is written; only the rows that may be
+# blocked come back (a slip, or a move beyond its kind's bounds), for the checks in pandas.
 PRICE_MOVES = f"""
 with firsts as (select symbol, min(date) as first from changed group by all),
 after as (
@@ -119,10 +121,34 @@ moves as (
         lead(date) over w as next_date, lead(close) over w as next_close,
         lead(adj_close) over w as next_adj
     from after window w as (partition by symbol order by date)
+),
+judged as (
+    -- the move into the row from the close before; a row with none before: from it to the next
+    select m.*, b.kind, b.max_rise, b.max_fall, b.split_ok,
+        m.prev_close is not null as has_prev,
+        coalesce(m.prev_close, m.next_close) as base,
+        coalesce(m.prev_date, m.next_date) as base_day,
+        if(m.prev_close is not null, m.close / m.prev_close, m.next_close / m.close) as ratio,
+        if(m.prev_close is not null, m.adj_close / m.prev_adj, m.next_adj / m.adj_close)
+            as adj_ratio,
+        log10(m.close / m.prev_close) as up, log10(m.close / m.next_close) as down
+    from moves m join bounds b using (symbol)
+    where m.new and (m.prev_close is not null or m.next_close is not null)
+),
+flagged as (
+    select *,
+        coalesce(
+            date - prev_date <= {MAX_GAP_DAYS} and next_date - date <= {MAX_GAP_DAYS}
+            and round(up) <> 0 and round(up) = round(down)
+            and abs(up - round(up)) < log10(1 + $slip)
+            and abs(down - round(down)) < log10(1 + $slip),
+            false
+        ) as slip,
+        abs(date - base_day) <= {MAX_GAP_DAYS}
+            and (ratio - 1 > max_rise or 1 - ratio > max_fall) as beyond
+    from judged
 )
-select m.*, b.kind, b.max_rise, b.max_fall, b.split_ok
-from moves m join bounds b using (symbol)
-where m.new and (m.prev_close is not null or m.next_close is not null)
+select * from flagged where slip or beyond order by symbol, date
 """
 
 STORED_EXTREMES = """
@@ -136,19 +162,6 @@ from (
 )
 group by all
 """
-
-
-def _decimal_slip(ratio_prev: pd.Series, ratio_next: pd.Series, tolerance: float) -> pd.Series:
-    """Rows whose close is about the same power of ten (not 1) times both neighbours."""
-    lp, ln = np.log10(ratio_prev), np.log10(ratio_next)
-    power = lp.round()
-    near = np.log10(1 + tolerance)
-    return (
-        (power != 0)
-        & (power == ln.round())
-        & ((lp - power).abs() < near)
-        & ((ln - power).abs() < near)
-    )
 
 
 def _split(close_ratio: pd.Series, adj_ratio: pd.Series) -> pd.Series:
@@ -171,32 +184,21 @@ def price_problems(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> li
         return []
     con.register("bounds", _kind_bounds(symbols))
     try:
-        moves = con.execute(PRICE_MOVES).df()
+        moves = con.execute(PRICE_MOVES, {"slip": bounds()[("decimal_slip", "price")]}).df()
     finally:
         con.unregister("bounds")
     if moves.empty:
         return []
-    has_prev = moves["prev_close"].notna()
-    # the move into the row from the day before; a row with none before: from it to the next
-    base = moves["prev_close"].where(has_prev, moves["next_close"])
-    base_adj = moves["prev_adj"].where(has_prev, moves["next_adj"])
-    base_day = moves["prev_date"].where(has_prev, moves["next_date"])
-    ratio = (moves["close"] / base).where(has_prev, base / moves["close"])
-    adj_ratio = (moves["adj_close"] / base_adj).where(has_prev, base_adj / moves["adj_close"])
-    near = (moves["date"] - base_day).abs() <= pd.Timedelta(days=MAX_GAP_DAYS)
-    slip = _decimal_slip(
-        moves["close"] / moves["prev_close"],
-        moves["close"] / moves["next_close"],
-        bounds()[("decimal_slip", "price")],
-    )
-    slip &= (moves["next_date"] - moves["date"]) <= pd.Timedelta(days=MAX_GAP_DAYS)
-    slip &= (moves["date"] - moves["prev_date"]) <= pd.Timedelta(days=MAX_GAP_DAYS)
-    beyond = near & ((ratio - 1 > moves["max_rise"]) | (1 - ratio > moves["max_fall"]))
-    split = moves["split_ok"] & _split(ratio, adj_ratio).fillna(False)
+    has_prev, base, base_day, ratio = (moves[c] for c in ("has_prev", "base", "base_day", "ratio"))
+    slip, beyond = moves["slip"], moves["beyond"]
+    split = moves["split_ok"] & _split(ratio, moves["adj_ratio"]).fillna(False)
     # the day after a slip moves back by as much: the slip is reported, not its neighbour
+    slips = set(zip(moves.loc[slip, "symbol"], moves.loc[slip, "date"], strict=True))
     after_slip = pd.Series(
-        list(zip(moves["symbol"], moves["prev_date"], strict=True)), index=moves.index
-    ).isin(set(zip(moves.loc[slip, "symbol"], moves.loc[slip, "date"], strict=True)))
+        [(s, d) in slips for s, d in zip(moves["symbol"], moves["prev_date"], strict=True)],
+        index=moves.index,
+        dtype=bool,
+    )
     candidates = moves[beyond & ~slip & ~split & ~after_slip]
     if len(candidates):
         extremes = (
