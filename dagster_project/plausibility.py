@@ -101,18 +101,24 @@ def _kind_bounds(symbols: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["symbol", "kind", "max_rise", "max_fall", "split_ok"])
 
 
+# The stored neighbours of the changed rows, as they will stand (only for keys with stored rows:
+# a first load reads nothing of raw.prices).
+STORED_NEIGHBOURS = f"""
+    select p.symbol, p.date, p.close, p.adj_close, false as new
+    from raw.prices p join firsts f on p.symbol = f.symbol
+        and p.date >= f.first - interval {NEIGHBOUR_WINDOW_DAYS} day
+    where p.symbol in (select symbol from stored_keys)
+        and not exists (select 1 from changed c where c.symbol = p.symbol and c.date = p.date)
+        and not exists (select 1 from doomed d where d.symbol = p.symbol and d.date = p.date)
+    union all
+"""
 # Each changed close against its neighbours once the load is written; only the rows that may be
 # blocked come back (a slip, or a move beyond its kind's bounds), for the checks in pandas.
 PRICE_MOVES = f"""
 with firsts as (select symbol, min(date) as first from changed group by all),
 after as (
-    select p.symbol, p.date, p.close, p.adj_close, false as new
-    from raw.prices p join firsts f on p.symbol = f.symbol
-        and p.date >= f.first - interval {NEIGHBOUR_WINDOW_DAYS} day
-    where not exists (select 1 from changed c where c.symbol = p.symbol and c.date = p.date)
-        and not exists (select 1 from doomed d where d.symbol = p.symbol and d.date = p.date)
-    union all
-    select symbol, date, close, adj_close, true from changed
+    {{stored}}
+    select symbol, date, close, adj_close, true as new from changed
 ),
 moves as (
     select *,
@@ -184,7 +190,9 @@ def price_problems(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> li
         return []
     con.register("bounds", _kind_bounds(symbols))
     try:
-        moves = con.execute(PRICE_MOVES, {"slip": bounds()[("decimal_slip", "price")]}).df()
+        ((known,),) = con.execute("select count(*) from stored_keys").fetchall()
+        sql = PRICE_MOVES.format(stored=STORED_NEIGHBOURS if known else "")
+        moves = con.execute(sql, {"slip": bounds()[("decimal_slip", "price")]}).df()
     finally:
         con.unregister("bounds")
     if moves.empty:

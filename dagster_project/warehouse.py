@@ -595,10 +595,12 @@ def _stage(
     rows: pd.DataFrame,
     source: str,
     loaded_at: datetime,
-) -> None:
-    """Temp tables ``incoming`` (the usable rows, cast to the contract) and ``changed`` (those
-    that would be inserted or updated, as they would be stored, ``is_update`` marking the
-    updates)."""
+) -> bool:
+    """Temp tables ``incoming`` (the usable rows, cast to the contract), ``stored_keys`` (the
+    values of the key's first column that have stored rows) and ``changed`` (the rows that would
+    be inserted or updated, as they would be stored, ``is_update`` marking the updates). Returns
+    whether any key has stored rows (a first load of its keys reads nothing more of the table).
+    """
     casts = ", ".join(f"cast({c} as {dtype}) as {c}" for c, dtype in table.columns.items())
     con.register("incoming_frame", rows)
     con.execute(
@@ -606,18 +608,32 @@ def _stage(
     )
     con.unregister("incoming_frame")
     _refuse_conflicts(con, table)
+    first = next(iter(table.key))
+    con.execute(
+        f"create or replace temp table stored_keys as select distinct {first}"
+        f" from {table.qualified} where {first} in (select distinct {first} from incoming)"
+    )
+    ((known,),) = con.execute("select count(*) from stored_keys").fetchall()
+    if not known:
+        con.execute(
+            "create or replace temp table changed as select s.*, ?::varchar as source,"
+            " ?::timestamp as loaded_at, false as is_update from incoming s",
+            [source, loaded_at],
+        )
+        return False
     key_match = " and ".join(f"t.{c} = s.{c}" for c in table.key)
     differs = " or ".join(f"t.{c} is distinct from s.{c}" for c in table.values)
     con.execute(
         f"""
         create or replace temp table changed as
-        select s.*, ?::varchar as source, ?::timestamp as loaded_at,
-            t.{next(iter(table.key))} is not null as is_update
+        select s.*, ?::varchar as source, ?::timestamp as loaded_at, t.{first} is not null
+            as is_update
         from incoming s left join {table.qualified} t on {key_match}
-        where t.{next(iter(table.key))} is null or ({differs})
+        where t.{first} is null or ({differs})
         """,
         [source, loaded_at],
     )
+    return True
 
 
 def _stage_deletes(
@@ -685,20 +701,23 @@ def shrinking(
     ]
 
 
-def _apply(con: duckdb.DuckDBPyConnection, table: RawTable) -> tuple[int, int, int]:
-    """Write the staged load into its table: (inserted, updated, deleted)."""
+def _apply(con: duckdb.DuckDBPyConnection, table: RawTable, known: bool) -> tuple[int, int, int]:
+    """Write the staged load into its table: (inserted, updated, deleted). ``known``: some key
+    has stored rows (else there is nothing to update or delete)."""
     key_match = " and ".join(f"t.{c} = s.{c}" for c in table.key)
     value_cols = [*table.values, "source", "loaded_at"]
-    ((updated,),) = con.execute(
-        f"update {table.qualified} t set {', '.join(f'{c} = s.{c}' for c in value_cols)}"
-        f" from changed s where s.is_update and {key_match}"
-    ).fetchall()
+    updated = deleted = 0
+    if known:
+        ((updated,),) = con.execute(
+            f"update {table.qualified} t set {', '.join(f'{c} = s.{c}' for c in value_cols)}"
+            f" from changed s where s.is_update and {key_match}"
+        ).fetchall()
+        ((deleted,),) = con.execute(
+            f"delete from {table.qualified} t using doomed s where {key_match}"
+        ).fetchall()
     ((inserted,),) = con.execute(
         f"insert into {table.qualified} ({', '.join(table.columns)}, source, loaded_at)"
         f" select {', '.join(table.columns)}, source, loaded_at from changed where not is_update"
-    ).fetchall()
-    ((deleted,),) = con.execute(
-        f"delete from {table.qualified} t using doomed s where {key_match}"
     ).fetchall()
     return inserted, updated, deleted
 
@@ -782,9 +801,10 @@ def upsert(
     vintage already stored: ``vintages.new_vintages``); they count as unchanged.
 
     The load is staged and validated before anything is written: ``validate`` (with the temp
-    tables ``changed``, the rows to insert or update as they would be stored, and ``doomed``,
-    the keys of the stored rows to delete) and, with ``max_shrink``, a replacing load that would
-    delete more than that share of a key's stored rows (``shrinking``). Any problem raises
+    tables ``changed``, the rows to insert or update as they would be stored, ``doomed``, the
+    keys of the stored rows to delete, and ``stored_keys``, the keys with stored rows) and,
+    with ``max_shrink``, a replacing load that would delete more than that share of a key's
+    stored rows (``shrinking``). Any problem raises
     ``LoadRefused``, and the table, its quarantine, file digests and load log stay exactly as
     they were. On any error the transaction is rolled back and the error re-raised: never a
     half-written load.
@@ -798,7 +818,7 @@ def upsert(
     ensure_schema(con)
     con.execute("begin transaction")
     try:
-        _stage(con, table, rows, source, started_at)
+        known = _stage(con, table, rows, source, started_at)
         _stage_deletes(con, table, rejected, replace_from, replace_keys)
         problems = []
         if max_shrink is not None and replace_from is not None and not table.snapshot:
@@ -808,12 +828,14 @@ def upsert(
         if problems:
             raise LoadRefused(table.qualified, problems)
         ((usable,),) = con.execute("select count(*) from incoming").fetchall()
-        inserted, updated, deleted = _apply(con, table)
+        inserted, updated, deleted = _apply(con, table, known)
         ((min_date, max_date, keys),) = con.execute(
             f"select min(date), max(date), list(distinct {key_cols[0]} order by {key_cols[0]})"
             " from incoming"
         ).fetchall()
-        con.execute("drop table incoming; drop table changed; drop table doomed")
+        con.execute(
+            "drop table incoming; drop table changed; drop table doomed; drop table stored_keys"
+        )
         first_column = frame[key_cols[0]] if key_cols[0] in frame else pd.Series(dtype=object)
         keys_received = sorted(first_column.dropna().astype(str).unique())
         _record_digests(con, table, keys_received, digests, load_id, started_at)
