@@ -16,8 +16,10 @@ once the load is written:
 - a **move beyond its bounds**: a close above ``max_rise`` or below ``max_fall`` of the close
   before it (the one after, for a row with none before), by kind (index, ETF, member), when the
   two are at most a week apart (a daily move, not a gap in the history), unless the
-  stored history has moved as far, or a split explains it: Close and Adj Close move by the same
-  ratio and it is a split's (2, 3, 4, 1.5 ... or their inverse) on an ETF or a member.
+  stored history has moved as far, or a split explains it, on an ETF or a member: Close moves
+  by a split's ratio (2, 3, 4, 1.5 ... or their inverse) against Adj Close, which carries the
+  split and moves within the bounds (Yahoo's unadjusted Close); or, in a file where neither is
+  adjusted, both move together by about a split's ratio.
 
 Macro observations, each changed value:
 
@@ -40,7 +42,7 @@ from dagster_project import reference
 from dagster_project.sources.base import LINE, ORIGIN
 
 SPLIT_RATIOS = (1.25, 4 / 3, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10, 15, 20, 25, 30, 40, 50)
-SPLIT_TOLERANCE = 0.01  # a split's ratio within 1%, Close and Adj Close within 1% of each other
+SPLIT_TOLERANCE = 0.02  # how near a split's ratio a move must be (a dividend, the day's move)
 HISTORY_MIN_MOVES = 12  # a macro series' stored observations needed before jumps are judged
 NEIGHBOUR_WINDOW_DAYS = 400  # stored rows this far before a load's first day are read
 MAX_GAP_DAYS = 7  # a move between closes further apart is not a daily move: not judged
@@ -170,13 +172,29 @@ group by all
 """
 
 
-def _split(close_ratio: pd.Series, adj_ratio: pd.Series) -> pd.Series:
-    """Rows whose move is a split's: Close and Adj Close by the same ratio, a split's ratio."""
-    together = (np.log(adj_ratio) - np.log(close_ratio)).abs() < SPLIT_TOLERANCE
-    big = np.maximum(close_ratio, 1 / close_ratio)
-    ratios = np.array(SPLIT_RATIOS)
-    nearest = np.abs(big.to_numpy()[:, None] / ratios[None, :] - 1).min(axis=1)
-    return together & pd.Series(nearest < SPLIT_TOLERANCE, index=close_ratio.index)
+def _near_split(ratio: pd.Series, tolerance: float) -> pd.Series:
+    """Whether each ratio (or its inverse) is within ``tolerance`` of a split's."""
+    big = np.maximum(ratio, 1 / ratio).to_numpy(dtype=float)
+    nearest = np.abs(big[:, None] / np.array(SPLIT_RATIOS)[None, :] - 1).min(axis=1)
+    return pd.Series(nearest < tolerance, index=ratio.index)
+
+
+def _split(moves: pd.DataFrame) -> pd.Series:
+    """Rows whose move a split explains, on an ETF or a member (an index has none):
+
+    - Adj Close carries the split and Close does not (Yahoo's Close, unadjusted): the ratio of
+      the two moves is a split's, and the adjusted close itself moves within the bounds;
+    - neither carries it (an unadjusted file): both move by the same ratio, near a split's.
+    """
+    ratio, adj = moves["ratio"], moves["adj_ratio"]
+    adjusted = (
+        _near_split(ratio / adj, SPLIT_TOLERANCE)
+        & (adj - 1 <= moves["max_rise"])
+        & (1 - adj <= moves["max_fall"])
+    )
+    together = (np.log(adj) - np.log(ratio)).abs() < SPLIT_TOLERANCE
+    unadjusted = together & _near_split(ratio, SPLIT_TOLERANCE)
+    return moves["split_ok"] & (adjusted | unadjusted).fillna(False)
 
 
 def _day(value) -> str:
@@ -199,7 +217,7 @@ def price_problems(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> li
         return []
     has_prev, base, base_day, ratio = (moves[c] for c in ("has_prev", "base", "base_day", "ratio"))
     slip, beyond = moves["slip"], moves["beyond"]
-    split = moves["split_ok"] & _split(ratio, moves["adj_ratio"]).fillna(False)
+    split = _split(moves)
     # the day after a slip moves back by as much: the slip is reported, not its neighbour
     slips = set(zip(moves.loc[slip, "symbol"], moves.loc[slip, "date"], strict=True))
     after_slip = pd.Series(

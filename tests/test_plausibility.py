@@ -83,16 +83,20 @@ def test_a_decimal_slip_between_neighbours_is_named_once(con):
     assert "(101 on 2026-01-16, 101 on 2026-01-20)" in problem
 
 
-def test_a_split_explains_a_move_only_when_both_closes_make_it(con):
-    assert load(con, closes("IWM", flat())) == []
-    # 2-for-1 in an unadjusted file: Close and Adj Close both halve (101 -> 50.5)
-    assert load(con, closes("IWM", [50.5], DAYS[20:21], adj=[50.5])) == []
-    assert load(con, closes("SPY", flat())) == []
-    # the close halves but the adjusted close does not: no split
-    assert len(load(con, closes("SPY", [50.5], DAYS[20:21], adj=[101.0]))) == 1
+def test_a_split_explains_a_move_of_an_etf_but_not_of_an_index(con):
+    for symbol in ("IWM", "SPY", "RSP", "IJR", "^RUT"):
+        assert load(con, closes(symbol, flat())) == []  # each ends at 101 on DAYS[19]
+    nxt = DAYS[20:21]
+    # 3-for-1 as Yahoo writes it: Close 101 -> 34.0 (-66.3%), Adj Close carries the split (+1%)
+    assert load(con, closes("IWM", [34.0], nxt, adj=[102.0])) == []
+    # 2-for-1 in an unadjusted file: Close and Adj Close both 101 -> 50.0 (-1% on the day)
+    assert load(con, closes("SPY", [50.0], nxt, adj=[50.0])) == []
+    # both fall 40% (ratio 1/1.67): no split's ratio
+    assert len(load(con, closes("RSP", [60.6], nxt, adj=[60.6]))) == 1
+    # the close halves, the adjusted close falls 30%: Close against Adj Close is 1/1.4, no split
+    assert len(load(con, closes("IJR", [50.5], nxt, adj=[70.7]))) == 1
     # an index has no splits
-    assert load(con, closes("^RUT", flat())) == []
-    assert len(load(con, closes("^RUT", [50.5], DAYS[20:21]))) == 1
+    assert len(load(con, closes("^RUT", [50.5], nxt))) == 1
 
 
 def test_a_move_across_a_gap_of_more_than_a_week_is_not_judged(con):
