@@ -19,9 +19,10 @@ was written), a million at a time, split by symbol, so memory stays bounded
 (``quality.run_suite``); every raw expectation is about one row, the columns or the key, so the
 chunks' verdicts are the whole load's. Rows loaded since the suite last passed (by an earlier
 writer, or rows that failed) are validated again at the asset's start, as the raw checks always
-did: a failure among them fails the check until they are fixed. At the end the asset's validations are merged into one result,
-kept in ``audit.expectation_results`` and ``audit.validation_results`` (what the Data Docs
-render), so a passing run marks every load it wrote as validated.
+did: a failure among them fails the check until they are fixed. At the end the asset's
+validations are merged into one result, kept in ``audit.expectation_results`` and
+``audit.validation_results`` (what the Data Docs render), so a passing run marks every load it
+wrote as validated.
 """
 
 from __future__ import annotations
