@@ -61,28 +61,33 @@ def bounds() -> dict[tuple[str, str], float]:
 @dataclass
 class Provenance:
     """Where each row of a load came from: the file and line, or the URL (the source's
-    ``_origin`` and ``_line`` columns), by the key's first column and date."""
+    ``_origin`` and ``_line`` columns), by the key's first column and date. Read only for the
+    rows a problem names: a load that passes (a batch of a million rows) pays nothing for it."""
 
-    rows: dict[tuple[str, pd.Timestamp], tuple[str, object]] = field(default_factory=dict)
+    rows: pd.DataFrame | None = None  # key, date, origin, line
     fallback: str = "the source"
+    _index: dict | None = field(default=None, init=False, repr=False)  # (key, date) -> row
 
     @classmethod
     def of(cls, frame: pd.DataFrame, key: str, fallback: str) -> Provenance:
         if ORIGIN not in frame or not len(frame):
-            return cls({}, fallback)
+            return cls(None, fallback)
         lines = frame[LINE] if LINE in frame else pd.Series(None, index=frame.index)
-        dates = pd.to_datetime(frame["date"], errors="coerce")
-        rows = {
-            (str(k), d): (str(o), None if pd.isna(n) else int(n))
-            for k, d, o, n in zip(frame[key], dates, frame[ORIGIN], lines, strict=True)
-        }
-        return cls(rows, fallback)
+        rows = pd.DataFrame(
+            {"key": frame[key].astype(str), "date": frame["date"], "origin": frame[ORIGIN]}
+        ).assign(line=lines)
+        return cls(rows.reset_index(drop=True), fallback)
 
     def where(self, key: str, day) -> str:
-        origin, line = self.rows.get((str(key), pd.Timestamp(day)), (None, None))
-        if origin is None:
+        if self._index is None:  # built once, when a first problem is described
+            rows = self.rows if self.rows is not None else pd.DataFrame(columns=["key", "date"])
+            dates = pd.to_datetime(rows["date"], errors="coerce")
+            self._index = dict(zip(zip(rows["key"], dates, strict=True), rows.index, strict=True))
+        at = self._index.get((str(key), pd.Timestamp(day)))
+        if at is None:
             return f"{self.fallback} ({key})"
-        return f"{origin} line {line}" if line is not None else origin
+        origin, line = self.rows.loc[at, ["origin", "line"]]
+        return origin if pd.isna(line) else f"{origin} line {int(line)}"
 
 
 def _kind_bounds(symbols: list[str]) -> pd.DataFrame:
@@ -300,9 +305,9 @@ def macro_problems(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> li
             )
         history = stored[stored["series_id"] == series_id]
         before = _latest_values(history)
-        if len(before) <= HISTORY_MIN_MOVES or not before.diff().abs().max() > 0:
-            continue  # too short a history to judge a jump
         largest = before.diff().abs().max()
+        if len(before) <= HISTORY_MIN_MOVES or not largest > 0:
+            continue  # too short a history to judge a jump
         after = _latest_values(pd.concat([history, rows[~outside]]))
         judged = rows[~outside]
         at = after.index.searchsorted(judged["date"]) - 1  # the observation before each
