@@ -1291,7 +1291,7 @@ def page(data: ReportData, rendered: list[Chart], generated: datetime | None = N
         "<code>report/rotation_report</code> from the warehouse's marts. Spreads are"
         f" {html.escape(sides.small_adjective)} minus {html.escape(sides.large_adjective)}"
         " returns in basis points (1 bp = 0.01 percentage point); every formula "
-        "is documented in <code>dbt_models/models/marts/*.yml</code>. This page loads nothing "
+        "is documented in <code>dbt_models/models/marts/*/*.yml</code>. This page loads nothing "
         "from the network.</footer></body></html>"
     )
 

@@ -7,7 +7,7 @@ data, so they run here. dbt needs the models' parents to exist, so they are buil
 from __future__ import annotations
 
 import duckdb
-from constituent_market import run_dbt
+from support.constituent_market import run_dbt
 
 from dagster_project import warehouse
 

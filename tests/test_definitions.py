@@ -10,9 +10,9 @@ from pathlib import Path
 
 import dagster_dbt.core.resource
 import pytest
-from constituent_market import run_dbt
 from dagster import AssetKey
 from dagster_dbt import DbtCliResource
+from support.constituent_market import run_dbt
 
 from dagster_project.definitions import build_definitions, defs
 from dagster_project.resources import DBT_PROJECT_DIR, build_resources, settings_from_env

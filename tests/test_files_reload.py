@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 from dagster import materialize
-from holdings_csv import SMALL_ROWS, holdings_csv
+from support.holdings_csv import SMALL_ROWS, holdings_csv
 
 from dagster_project import warehouse
 from dagster_project.ingest import ingest_assets

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from holdings_csv import LARGE_ROWS, LARGE_STOCKS, SMALL_ROWS, SMALL_STOCKS, holdings_csv, scaled
+from support.holdings_csv import (
+    LARGE_ROWS,
+    LARGE_STOCKS,
+    SMALL_ROWS,
+    SMALL_STOCKS,
+    holdings_csv,
+    scaled,
+)
 
 from dagster_project.sources.base import LINE, ORIGIN, FetchError, NotProvided
 from dagster_project.sources.files import FilesSource, unknown_file_message

@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from constituent_market import (
+from support.constituent_market import (
     BUILD_FLAGS,
     MODELS,
     assert_matches,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 from dagster import AssetCheckSeverity, AssetKey, instance_for_test, materialize
-from holdings_csv import SMALL_ROWS, holdings_csv
+from support.holdings_csv import SMALL_ROWS, holdings_csv
 
 from dagster_project import quality
 from dagster_project.ingest import fetch_keys, ingest_assets

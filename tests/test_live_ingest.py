@@ -22,8 +22,8 @@ import duckdb
 import pandas as pd
 import pytest
 from dagster import materialize
-from holdings_csv import holdings_csv
 from pytest_httpserver import HTTPServer
+from support.holdings_csv import holdings_csv
 from werkzeug import Request, Response
 
 from dagster_project import reference, warehouse

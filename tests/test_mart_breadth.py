@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from constituent_market import (
+from support.constituent_market import (
     FUNDS,
     UNPRICED_MEMBER,
     assert_matches,

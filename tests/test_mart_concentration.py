@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from constituent_market import (
+from support.constituent_market import (
     assert_matches,
     build_warehouse,
     expected_concentration,

@@ -15,8 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from calendar_twin import expected_calendar
 from numpy.lib.stride_tricks import sliding_window_view
+from support.calendar_twin import expected_calendar
 
 from dagster_project import reference
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from calendar_twin import expected_calendar
+from support.calendar_twin import expected_calendar
 
 from dagster_project import reference
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-from calendar_twin import expected_calendar
-from constituent_market import run_dbt
 from dagster import materialize
+from support.calendar_twin import expected_calendar
+from support.constituent_market import run_dbt
 
 from dagster_project.resources import RotationSettings, build_resources
 from dagster_project.trading_calendar import trading_calendar

@@ -1,0 +1,1 @@
+"""What several test rooms share: twins of the marts in pandas, market generators, fixtures."""
