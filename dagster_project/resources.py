@@ -1,7 +1,7 @@
 """Resources, chosen by one environment switch: the source, and the warehouse's path.
 
 ``settings_from_env`` is the one place that reads the ``ROTATION_*`` environment variables
-(the README's "Configuration"); everything else receives a ``RotationSettings`` resource.
+(docs/configuration.md); everything else receives a ``RotationSettings`` resource.
 """
 
 from __future__ import annotations
