@@ -31,8 +31,8 @@ env: $(BIN)/.synced
 
 prepare: $(MANIFEST)
 
-# Bytecode compiled once here (9 s): where PYTHONDONTWRITEBYTECODE is set (as on CI machines),
-# every process would otherwise compile what it imports again, 6 s for Dagster and ours.
+# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on CI machines), every
+# process would otherwise compile what it imports again (docs/benchmarks.md).
 $(BIN)/.synced: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv sync --frozen --compile-bytecode

@@ -28,7 +28,7 @@ def build_definitions(settings: RotationSettings) -> Definitions:
         asset_checks=suite_checks,
         schedules=schedules,
         resources=build_resources(settings),
-        # One process: the multiprocess executor re-parses dbt in every step (4x slower here).
+        # One process: the multiprocess executor re-parses dbt in every step (docs/benchmarks.md).
         executor=in_process_executor,
     )
 

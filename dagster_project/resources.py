@@ -152,10 +152,11 @@ def settings_from_env(environ: dict[str, str] | None = None) -> RotationSettings
 class DbtCli(DbtCliResource):
     """dagster-dbt's dbt resource without two costs it pays before every dbt command.
 
-    It runs ``dbt --version`` (1.4 s, and a request to pypi.org for dbt's latest version) to
-    tell dbt Core from the Fusion engine, and opens dbt's adapter in this process (1 s) only to
-    fetch row counts and column metadata, which this project does not ask for. The dbt here is
-    always dbt Core, from uv.lock. tests/test_definitions.py fails if dagster-dbt renames these.
+    It runs ``dbt --version`` (and a request to pypi.org for dbt's latest version) to tell dbt
+    Core from the Fusion engine, and opens dbt's adapter in this process only to fetch row
+    counts and column metadata, which this project does not ask for. The dbt here is always dbt
+    Core, from uv.lock (what this saves: docs/benchmarks.md). tests/pipeline/test_definitions.py
+    fails if dagster-dbt renames these.
     """
 
     @property
