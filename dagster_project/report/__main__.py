@@ -1,0 +1,5 @@
+"""``python -m dagster_project.report``: see ``report.cli``."""
+
+from dagster_project.report.cli import main
+
+main()
