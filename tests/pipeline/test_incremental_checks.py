@@ -2,8 +2,8 @@
 
 The trade-off, tested below: a row in the table before the last passing check (an earlier
 ``loaded_at``) is not validated again; that check validated it. Rows loaded since, by a run or
-not, are; and rows that failed stay to be validated until a check passes (tests/test_blocking.py:
-re-running with the same bad row stays blocked).
+not, are; and rows that failed stay to be validated until a check passes
+(tests/pipeline/test_blocking.py: re-running with the same bad row stays blocked).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 from dagster._daemon.monitoring import run_monitoring
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTANCE_YAML = REPO_ROOT / "dagster_home" / "dagster.yaml"
 
 

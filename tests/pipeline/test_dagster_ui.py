@@ -23,7 +23,7 @@ import duckdb
 import pytest
 import requests
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 ASSET_JOB = "__ASSET_JOB"
 
