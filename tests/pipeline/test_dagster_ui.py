@@ -1,10 +1,6 @@
 """The Dagster UI end to end: `dagster dev` as `make ui` starts it, "Materialize all" through
-the webserver's GraphQL API, every asset check reported, and a clean stop on Ctrl-C.
-
-The requests mirror the UI's own (dagster-webserver 1.13's bundled source,
-ui-core/src/assets/LaunchAssetExecutionButton.tsx and launchpad/uiExecutionTags.tsx): the
-asset nodes are loaded, their common job (`__ASSET_JOB`) is launched with every asset key and
-every asset check of that job, tagged `dagster/from_ui`.
+the webserver's GraphQL API (ui_graphql.py, as the UI sends it), every asset check reported, and
+a clean stop on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -22,136 +18,24 @@ from pathlib import Path
 import duckdb
 import pytest
 import requests
+from ui_graphql import (
+    ASSET_CHECKS_QUERY,
+    ASSET_JOB,
+    LAUNCH_MUTATION,
+    RUN_LOGS_QUERY,
+    RUN_QUERY,
+    WORKSPACE_QUERY,
+    GraphQL,
+    materialize_all_params,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-ASSET_JOB = "__ASSET_JOB"
 
 STARTUP_TIMEOUT = 120  # seconds until the code location is loaded
 RUN_TIMEOUT = 300  # seconds until the run ends
 STOP_TIMEOUT = 60  # seconds between Ctrl-C and the exit of `dagster dev`
 TERMINAL_STATUSES = {"SUCCESS", "FAILURE", "CANCELED"}
-
-WORKSPACE_QUERY = """
-query Workspace {
-  workspaceOrError {
-    __typename
-    ... on Workspace {
-      locationEntries {
-        name
-        loadStatus
-        locationOrLoadError {
-          __typename
-          ... on RepositoryLocation { name repositories { name } }
-          ... on PythonError { message stack }
-        }
-      }
-    }
-    ... on PythonError { message stack }
-  }
-}
-"""
-
-# The asset catalog's view of every asset: the UI's "Materialize all" scope.
-ALL_ASSETS_QUERY = """
-query AllAssets {
-  assetNodes { assetKey { path } isExecutable isObservable }
-}
-"""
-
-# LaunchAssetLoaderQuery with the fields of LaunchAssetExecutionAssetNodeFragment it acts on.
-LAUNCH_ASSET_LOADER_QUERY = """
-query LaunchAssetLoaderQuery($assetKeys: [AssetKeyInput!]!) {
-  assetNodes(assetKeys: $assetKeys) {
-    id
-    assetKey { path }
-    jobNames
-    isExecutable
-    isObservable
-    hasMaterializePermission
-    partitionDefinition { name }
-    configField { isRequired }
-    assetChecksOrError {
-      __typename
-      ... on AssetChecks { checks { name jobNames } }
-    }
-    repository { name location { name } }
-  }
-  assetNodeAdditionalRequiredKeys(assetKeys: $assetKeys) { path }
-  assetNodeDefinitionCollisions(assetKeys: $assetKeys) { assetKey { path } }
-}
-"""
-
-# The UI's LAUNCH_PIPELINE_EXECUTION_MUTATION (ui-core/src/runs/RunUtils.tsx).
-LAUNCH_MUTATION = """
-mutation LaunchPipelineExecution($executionParams: ExecutionParams!) {
-  launchPipelineExecution(executionParams: $executionParams) {
-    __typename
-    ... on LaunchRunSuccess { run { id runId pipelineName } }
-    ... on PipelineNotFoundError { message }
-    ... on InvalidSubsetError { message }
-    ... on RunConfigValidationInvalid { errors { message } }
-    ... on PythonError { message stack }
-  }
-}
-"""
-
-RUN_QUERY = """
-query Run($runId: ID!) {
-  runOrError(runId: $runId) {
-    __typename
-    ... on Run {
-      runId
-      status
-      jobName
-      tags { key value }
-      assetCheckSelection { name assetKey { path } }
-    }
-    ... on RunNotFoundError { message }
-    ... on PythonError { message }
-  }
-}
-"""
-
-RUN_LOGS_QUERY = """
-query RunLogs($runId: ID!, $cursor: String) {
-  logsForRun(runId: $runId, afterCursor: $cursor) {
-    __typename
-    ... on EventConnection {
-      cursor
-      hasMore
-      events {
-        __typename
-        ... on MessageEvent { message level stepKey }
-        ... on ErrorEvent { error { message stack } }
-      }
-    }
-    ... on PythonError { message }
-  }
-}
-"""
-
-ASSET_CHECKS_QUERY = """
-query AssetChecks {
-  assetNodes {
-    assetKey { path }
-    assetChecksOrError {
-      __typename
-      ... on AssetChecks {
-        checks {
-          name
-          jobNames
-          executionForLatestMaterialization {
-            runId
-            status
-            evaluation { success description }
-          }
-        }
-      }
-    }
-  }
-}
-"""
 
 
 @dataclass
@@ -203,16 +87,13 @@ def server_env(home: Path, warehouse: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def dev_server(tmp_path) -> Iterator[DevServer]:
+def dev_server(dagster_home, tmp_path) -> Iterator[DevServer]:
     """`dagster dev` as `make ui` runs it, on a free port, a temporary instance and warehouse.
 
     `env --default-signal=INT` restores SIGINT's default disposition, which a shell ignores for
     background jobs: without it `dagster dev` never sees Ctrl-C. The server is its own process
     group, so whatever the test leaves behind is killed here.
     """
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text((REPO_ROOT / "dagster_home" / "dagster.yaml").read_text())
     warehouse = tmp_path / "warehouse" / "rotation.duckdb"
     port = free_port()
     log = tmp_path / "dagster_dev.log"
@@ -232,7 +113,7 @@ def dev_server(tmp_path) -> Iterator[DevServer]:
         process = subprocess.Popen(
             command,
             cwd=REPO_ROOT,
-            env=server_env(home, warehouse),
+            env=server_env(dagster_home, warehouse),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -254,24 +135,6 @@ def dev_server(tmp_path) -> Iterator[DevServer]:
             pass
         if process.poll() is None:
             process.wait(timeout=10)
-
-
-class GraphQL:
-    def __init__(self, server: DevServer):
-        self.server = server
-        self.session = requests.Session()
-        self.session.trust_env = False  # never through a proxy: the server is on 127.0.0.1
-
-    def __call__(self, query: str, variables: dict | None = None, timeout: float = 60) -> dict:
-        response = self.session.post(
-            f"{self.server.url}/graphql",
-            json={"query": query, "variables": variables or {}},
-            timeout=timeout,
-        )
-        response.raise_for_status()
-        body = response.json()
-        assert not body.get("errors"), f"GraphQL errors: {body['errors']}"
-        return body["data"]
 
 
 def wait_for_code_location(server: DevServer, graphql: GraphQL) -> str:
@@ -301,53 +164,6 @@ def wait_for_code_location(server: DevServer, graphql: GraphQL) -> str:
             last = repr(error)
         time.sleep(1)
     raise AssertionError(f"no loaded code location after {STARTUP_TIMEOUT} s: {last}")
-
-
-def materialize_all_params(graphql: GraphQL) -> dict:
-    """The executionParams the UI's "Materialize all" button sends for every asset."""
-    scope = graphql(ALL_ASSETS_QUERY)["assetNodes"]
-    keys = [
-        {"path": node["assetKey"]["path"]}
-        for node in scope
-        if node["isExecutable"] and not node["isObservable"]
-    ]
-    assert keys, "the workspace defines no materializable asset"
-    loaded = graphql(LAUNCH_ASSET_LOADER_QUERY, {"assetKeys": keys})
-    assert not loaded["assetNodeDefinitionCollisions"], loaded["assetNodeDefinitionCollisions"]
-    assert not loaded["assetNodeAdditionalRequiredKeys"], loaded["assetNodeAdditionalRequiredKeys"]
-    assets = loaded["assetNodes"]
-    assert len(assets) == len(keys)
-    assert all(a["hasMaterializePermission"] for a in assets)
-    # A partitioned asset or required config would open a dialog instead of launching a run.
-    assert not any(a["partitionDefinition"] for a in assets)
-    assert not any(a["configField"] and a["configField"]["isRequired"] for a in assets)
-    repositories = {(a["repository"]["location"]["name"], a["repository"]["name"]) for a in assets}
-    assert len(repositories) == 1, repositories
-    ((location, repository),) = repositories
-    # getCommonJob: the first job every asset belongs to
-    common = [job for job in assets[0]["jobNames"] if all(job in a["jobNames"] for a in assets)]
-    assert common and common[0] == ASSET_JOB, common
-    # getAssetCheckHandleInputs: every check of the selected assets that runs in that job
-    checks = [
-        {"name": check["name"], "assetKey": {"path": a["assetKey"]["path"]}}
-        for a in assets
-        if a["assetChecksOrError"]["__typename"] == "AssetChecks"
-        for check in a["assetChecksOrError"]["checks"]
-        if not check["jobNames"] or ASSET_JOB in check["jobNames"]
-    ]
-    return {
-        "mode": "default",
-        # paramsWithUIExecutionTags adds the dagster/from_ui tag to the button's empty tags
-        "executionMetadata": {"tags": [{"key": "dagster/from_ui", "value": "true"}]},
-        "runConfigData": "{}",
-        "selector": {
-            "repositoryLocationName": location,
-            "repositoryName": repository,
-            "pipelineName": ASSET_JOB,
-            "assetSelection": [{"path": a["assetKey"]["path"]} for a in assets],
-            "assetCheckSelection": checks,
-        },
-    }
 
 
 def run_errors(graphql: GraphQL, run_id: str) -> str:
@@ -383,22 +199,79 @@ def check_key(path: list[str], name: str) -> str:
     return f"{'/'.join(path)}:{name}"
 
 
+def launch_materialize_all(graphql: GraphQL, location: str) -> str:
+    """Press "Materialize all": the run launched in ``location``; its id."""
+    params = materialize_all_params(graphql)
+    assert params["selector"]["repositoryLocationName"] == location
+    launched = graphql(LAUNCH_MUTATION, {"executionParams": params})
+    result = launched["launchPipelineExecution"]
+    assert result["__typename"] == "LaunchRunSuccess", result
+    assert result["run"]["pipelineName"] == ASSET_JOB
+    return result["run"]["runId"]
+
+
+def assert_every_check_passed(graphql: GraphQL, run: dict) -> int:
+    """Every asset check of every asset reported on ``run``, and passed; how many there are."""
+    run_id = run["runId"]
+    defined = {
+        check_key(node["assetKey"]["path"], check["name"]): check
+        for node in graphql(ASSET_CHECKS_QUERY)["assetNodes"]
+        if node["assetChecksOrError"]["__typename"] == "AssetChecks"
+        for check in node["assetChecksOrError"]["checks"]
+    }
+    assert defined, "no asset check is defined"
+    names = {key.split(":", 1)[1] for key in defined}
+    assert "all_keys_loaded" in names, sorted(names)
+    assert any(name.startswith("expectations_raw_") for name in names), sorted(names)
+    assert any(name.startswith("expectations_marts_") for name in names), sorted(names)
+    selected = {check_key(c["assetKey"]["path"], c["name"]) for c in run["assetCheckSelection"]}
+    assert selected == set(defined), (
+        f"checks not launched: {sorted(set(defined) - selected)}; "
+        f"unknown: {sorted(selected - set(defined))}"
+    )
+    executions = {key: check["executionForLatestMaterialization"] for key, check in defined.items()}
+    missing = sorted(k for k, e in executions.items() if not e or e["runId"] != run_id)
+    failed = sorted(
+        f"{k} {e['status']} {(e['evaluation'] or {}).get('description')}"
+        for k, e in executions.items()
+        if e
+        and e["runId"] == run_id
+        and (e["status"] != "SUCCEEDED" or not (e["evaluation"] or {}).get("success"))
+    )
+    assert not missing, f"{len(missing)} checks have no execution in run {run_id}: {missing}"
+    assert not failed, f"{len(failed)} of {len(defined)} checks did not pass: {failed}"
+    return len(defined)
+
+
+def stop_with_ctrl_c(server: DevServer) -> None:
+    """Ctrl-C: `dagster dev` shuts its webserver, daemon and code server down, then exits 0."""
+    pgid = os.getpgid(server.process.pid)
+    assert pgid == server.process.pid
+    assert "dagster" in " ".join(group_members(pgid))
+    os.kill(server.process.pid, signal.SIGINT)
+    try:
+        code = server.process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"dagster dev still running {STOP_TIMEOUT} s after SIGINT") from None
+    assert code == 0, f"dagster dev exited with {code} on SIGINT"
+    deadline = time.monotonic() + 10
+    while (leftovers := group_members(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not leftovers, f"processes left after dagster dev stopped: {leftovers}"
+    log = server.log_text()
+    assert "Dagster services shut down." in log
+    assert "did not terminate cleanly" not in log
+
+
 def test_materialize_all_from_the_ui(dev_server: DevServer):
-    graphql = GraphQL(dev_server)
+    graphql = GraphQL(dev_server.url)
     timings = {}
     started = time.monotonic()
     try:
         location = wait_for_code_location(dev_server, graphql)
         timings["startup"] = time.monotonic() - started
 
-        params = materialize_all_params(graphql)
-        assert params["selector"]["repositoryLocationName"] == location
-        launched = graphql(LAUNCH_MUTATION, {"executionParams": params})
-        result = launched["launchPipelineExecution"]
-        assert result["__typename"] == "LaunchRunSuccess", result
-        run_id = result["run"]["runId"]
-        assert result["run"]["pipelineName"] == ASSET_JOB
-
+        run_id = launch_materialize_all(graphql, location)
         run_started = time.monotonic()
         run = wait_for_run(graphql, run_id)
         timings["run"] = time.monotonic() - run_started
@@ -406,60 +279,11 @@ def test_materialize_all_from_the_ui(dev_server: DevServer):
             f"run {run_id} ended {run['status']}:\n{run_errors(graphql, run_id)}"
         )
         assert {"key": "dagster/from_ui", "value": "true"} in run["tags"]
+        timings["checks"] = assert_every_check_passed(graphql, run)
 
-        # Every asset check of every asset reported on this run, and passed.
-        defined = {
-            check_key(node["assetKey"]["path"], check["name"]): check
-            for node in graphql(ASSET_CHECKS_QUERY)["assetNodes"]
-            if node["assetChecksOrError"]["__typename"] == "AssetChecks"
-            for check in node["assetChecksOrError"]["checks"]
-        }
-        assert defined, "no asset check is defined"
-        names = {key.split(":", 1)[1] for key in defined}
-        assert "all_keys_loaded" in names, sorted(names)
-        assert any(name.startswith("expectations_raw_") for name in names), sorted(names)
-        assert any(name.startswith("expectations_marts_") for name in names), sorted(names)
-        selected = {check_key(c["assetKey"]["path"], c["name"]) for c in run["assetCheckSelection"]}
-        assert selected == set(defined), (
-            f"checks not launched: {sorted(set(defined) - selected)}; "
-            f"unknown: {sorted(selected - set(defined))}"
-        )
-        executions = {
-            key: check["executionForLatestMaterialization"] for key, check in defined.items()
-        }
-        missing = sorted(k for k, e in executions.items() if not e or e["runId"] != run_id)
-        failed = sorted(
-            f"{k} {e['status']} {(e['evaluation'] or {}).get('description')}"
-            for k, e in executions.items()
-            if e
-            and e["runId"] == run_id
-            and (e["status"] != "SUCCEEDED" or not (e["evaluation"] or {}).get("success"))
-        )
-        assert not missing, f"{len(missing)} checks have no execution in run {run_id}: {missing}"
-        assert not failed, f"{len(failed)} of {len(defined)} checks did not pass: {failed}"
-        timings["checks"] = len(defined)
-
-        # Ctrl-C: `dagster dev` shuts its webserver, daemon and code server down, then exits 0.
-        pgid = os.getpgid(dev_server.process.pid)
-        assert pgid == dev_server.process.pid
-        assert "dagster" in " ".join(group_members(pgid))
         stop_started = time.monotonic()
-        os.kill(dev_server.process.pid, signal.SIGINT)
-        try:
-            code = dev_server.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(
-                f"dagster dev still running {STOP_TIMEOUT} s after SIGINT"
-            ) from None
+        stop_with_ctrl_c(dev_server)
         timings["stop"] = time.monotonic() - stop_started
-        assert code == 0, f"dagster dev exited with {code} on SIGINT"
-        deadline = time.monotonic() + 10
-        while (leftovers := group_members(pgid)) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert not leftovers, f"processes left after dagster dev stopped: {leftovers}"
-        log = dev_server.log_text()
-        assert "Dagster services shut down." in log
-        assert "did not terminate cleanly" not in log
     except BaseException:
         print(f"\n----- dagster dev log ({dev_server.log}) -----\n{dev_server.log_text()}")
         raise
