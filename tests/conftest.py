@@ -1,4 +1,8 @@
-"""Shared test setup: dbt on PATH without telemetry, and a dbt manifest prepared once."""
+"""What every test room shares: dbt on PATH without telemetry, a dbt manifest prepared once, no
+connection beyond this machine, and the sample warehouse built once.
+
+A room's own fixtures are in its conftest.py; helpers shared by several rooms in support/.
+"""
 
 from __future__ import annotations
 

@@ -6,10 +6,9 @@ import uuid
 
 import duckdb
 import pandas as pd
+from run_events import materialized_keys, raw_check
 
 from dagster_project import warehouse
-from dagster_project.definitions import build_definitions
-from dagster_project.resources import RotationSettings
 
 
 def mart_checksums(path: str) -> dict[str, list]:
@@ -27,23 +26,8 @@ def mart_checksums(path: str) -> dict[str, list]:
         }
 
 
-def materialized_keys(result) -> set[str]:
-    return {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-
-
-def prices_check(result):
-    (check,) = [
-        e.asset_check_evaluation_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-        and e.asset_check_evaluation_data.check_name == "expectations_raw_prices"
-    ]
-    return check
-
-
-def test_a_bad_raw_price_blocks_the_marts(tmp_path):
-    settings = RotationSettings(warehouse=str(tmp_path / "w.duckdb"), start_date="2025-06-01")
-    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+def test_a_bad_raw_price_blocks_the_marts(short_sample):
+    settings, job = short_sample
     first = job.execute_in_process(raise_on_error=False)
     assert first.success
     assert "marts/fct_rotation_daily" in materialized_keys(first)
@@ -66,7 +50,7 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
     before = mart_checksums(settings.warehouse_path)
     second = job.execute_in_process(raise_on_error=False, run_id=run_id)
     assert not second.success
-    check = prices_check(second)
+    check = raw_check(second, "prices")
     assert not check.passed
     failures = check.metadata["failures"].value
     assert "high, close" in failures and "45.0" in failures  # names the columns and the values
@@ -81,13 +65,13 @@ def test_a_bad_raw_price_blocks_the_marts(tmp_path):
 
     # the same source again: the bad row, unchanged, is validated again and still blocks
     third = job.execute_in_process(raise_on_error=False)
-    assert not third.success and not prices_check(third).passed
-    assert "2030-01-02" in prices_check(third).metadata["failures"].value
+    assert not third.success and not raw_check(third, "prices").passed
+    assert "2030-01-02" in raw_check(third, "prices").metadata["failures"].value
     assert mart_checksums(settings.warehouse_path) == before
 
     # fixed (the bad row removed): the check passes and the marts are rebuilt
     with duckdb.connect(settings.warehouse_path) as con:
         con.execute("delete from raw.prices where date = '2030-01-02'")
     fourth = job.execute_in_process(raise_on_error=False)
-    assert fourth.success and prices_check(fourth).passed
+    assert fourth.success and raw_check(fourth, "prices").passed
     assert "marts/fct_rotation_daily" in materialized_keys(fourth)

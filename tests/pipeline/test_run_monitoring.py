@@ -18,32 +18,18 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
-import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 from dagster._daemon.monitoring import run_monitoring
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-INSTANCE_YAML = REPO_ROOT / "dagster_home" / "dagster.yaml"
 
-
-@pytest.fixture
-def home(tmp_path) -> Path:
-    """A DAGSTER_HOME with the project's instance settings."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(INSTANCE_YAML.read_text())
-    return home
-
-
-def test_the_projects_instance_turns_run_monitoring_on(home):
-    with DagsterInstance.from_config(str(home)) as instance:
+def test_the_projects_instance_turns_run_monitoring_on(dagster_home):
+    with DagsterInstance.from_config(str(dagster_home)) as instance:
         assert instance.run_monitoring_enabled
         assert instance.run_monitoring_start_timeout_seconds == 180
         assert instance.run_monitoring_cancel_timeout_seconds == 180
         assert instance.run_monitoring_poll_interval_seconds == 60
-        # a cold build at scale takes 2 minutes
+        # far longer than a build takes: a run STARTED for longer is failed, alive or not
         assert instance.run_monitoring_max_runtime_seconds == 6 * 3600
         # the default run launcher cannot resume a run: failed, not retried
         assert instance.run_monitoring_max_resume_run_attempts == 0
@@ -85,9 +71,9 @@ def monitor(instance: DagsterInstance) -> None:
     assert [e for e in errors if e is not None] == []
 
 
-def test_the_daemon_fails_a_started_run_whose_process_was_killed(home, monkeypatch):
+def test_the_daemon_fails_a_started_run_whose_process_was_killed(dagster_home, monkeypatch):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROTATION_")}
-    env["DAGSTER_HOME"] = str(home)
+    env["DAGSTER_HOME"] = str(dagster_home)
     process = subprocess.Popen(
         [sys.executable, "-c", KILLED_RUN],
         env=env,
@@ -102,7 +88,7 @@ def test_the_daemon_fails_a_started_run_whose_process_was_killed(home, monkeypat
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
 
-    with DagsterInstance.from_config(str(home)) as instance:
+    with DagsterInstance.from_config(str(dagster_home)) as instance:
         # nothing is left to report the run's end: this is what stayed STARTED forever
         assert instance.get_run_by_id(run_id).status == DagsterRunStatus.STARTED
 

@@ -2,8 +2,8 @@
 
 The trade-off, tested below: a row in the table before the last passing check (an earlier
 ``loaded_at``) is not validated again; that check validated it. Rows loaded since, by a run or
-not, are; and rows that failed stay to be validated until a check passes (tests/test_blocking.py:
-re-running with the same bad row stays blocked).
+not, are; and rows that failed stay to be validated until a check passes
+(tests/pipeline/test_blocking.py: re-running with the same bad row stays blocked).
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 from dagster import AssetKey
+from run_events import raw_check
 
 from dagster_project import quality, warehouse
-from dagster_project.definitions import build_definitions
 from dagster_project.gate import ROWS_OF_RAW
-from dagster_project.resources import RotationSettings
 
 
 def prices(closes: dict[str, float]) -> pd.DataFrame:
@@ -84,21 +83,10 @@ def test_chunks_split_the_rows_by_symbol_and_lose_none():
     assert len(pd.concat(chunks).drop_duplicates(["symbol", "date"])) == 12
 
 
-def raw_check(result, table: str):
-    (check,) = [
-        e.asset_check_evaluation_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-        and e.asset_check_evaluation_data.check_name == f"expectations_raw_{table}"
-    ]
-    return check
-
-
 def test_a_run_that_loads_nothing_new_validates_no_rows_and_a_row_loaded_since_is_validated(
-    tmp_path,
+    short_sample,
 ):
-    settings = RotationSettings(warehouse=str(tmp_path / "w.duckdb"), start_date="2025-06-01")
-    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+    settings, job = short_sample
     raw = [AssetKey(["raw", t]) for t in ("prices", "etf_shares")]
     first = job.execute_in_process(raise_on_error=False, asset_selection=raw)
     assert first.success

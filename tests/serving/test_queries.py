@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 
 def run(warehouse: Path, name: str) -> pd.DataFrame:
