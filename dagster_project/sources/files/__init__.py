@@ -1,4 +1,4 @@
-"""The ``files`` source: a folder in the file-drop formats (the README, "Sources").
+"""The ``files`` source: a folder in the file-drop formats (docs/sources.md).
 
 ``<data_dir>/prices/<SYMBOL>.csv``, ``macro/<SERIES_ID>.csv``, ``etf_shares/<SYMBOL>.csv`` and
 ``valuations/<SYMBOL>.csv``: one file per symbol or series, named after it (``prices/^RUT.csv``).
