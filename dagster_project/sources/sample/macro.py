@@ -33,6 +33,7 @@ from dagster_project.sources.sample.market import Market
 
 RANGE_SWITCH = pd.Timestamp("2008-12-16")  # FRED: single target to 12-15, a range from 12-16
 MISSING_MONTHS = {"UNRATE": ("2025-10-01",)}  # never published (government shutdown)
+
 U_START, U_FLOOR, U_CAP = 5.6, 3.4, 12.0
 U_RISE, U_DD_THRESHOLD, U_DECAY = 1.6, 0.08, 0.028  # per month
 U_SHOCK_SD, U_OBS_SD = 0.04, 0.07
