@@ -104,6 +104,42 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
     is not this fund's in the seed, is refused: another fund's holdings saved under this one's
     name would load as its members.
     """
+    _check_fund(fund, where, holdings)
+    table = holdings.table
+    weight_column = _weight_column(fund, where, table)
+    market_value = parse_numbers(
+        fund, where, table["Market Value"], "Market Value", names=table["Ticker"]
+    )
+    total = market_value[~table.duplicated()].sum()  # a line repeated cell for cell: once
+    keep = _equity_rows(fund, where, table)
+    rows = table[keep]
+    # the published percent has 2 decimals (0.81 stands for 0.805-0.815, a third off for the
+    # smallest holdings): the market value's share is the same weight to full precision
+    published = (
+        parse_numbers(fund, where, rows[weight_column], weight_column, names=rows["Ticker"]) / 100.0
+    ).round(10)
+    share = market_value[keep] / total if total > 0 else pd.Series(float("nan"), rows.index)
+    frame = pd.DataFrame(
+        {
+            "fund": fund,
+            "date": holdings.as_of,
+            "symbol": _text(table, "Ticker")[keep],
+            "name": _text(table, "Name")[keep].replace({"-": None, "": None}),
+            "sector": _text(table, "Sector")[keep].replace({"-": None, "": None}),
+            "weight": share.fillna(published),
+            "shares": parse_numbers(
+                fund, where, rows["Quantity"], "Quantity", names=rows["Ticker"]
+            ),
+        },
+        columns=COLUMNS,
+    )
+    frame = _one_row_per_symbol(fund, where, frame)
+    frame["date"] = frame["date"].astype("datetime64[ns]")
+    return frame.sort_values("symbol", kind="stable").reset_index(drop=True)
+
+
+def _check_fund(fund: str, where: str, holdings: HoldingsFile) -> None:
+    """Refuse a file whose first line names another fund than ``fund`` (see ``constituents``)."""
     named = _named_fund(holdings)
     if named is not None and named != fund:
         raise FetchError(
@@ -119,7 +155,10 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
             f"instruments.csv ({own!r}): another fund's holdings? (if iShares renamed {fund},"
             " write its new name there)",
         )
-    table = holdings.table
+
+
+def _weight_column(fund: str, where: str, table: pd.DataFrame) -> str:
+    """The table's published weight column; a table without it or a required column raises."""
     weight_column = next((c for c in WEIGHT_COLUMNS if c in table.columns), None)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing or weight_column is None:
@@ -129,20 +168,22 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
             where,
             f"the holdings table has no {', '.join(missing)} column: the format changed",
         )
-    market_value = parse_numbers(
-        fund, where, table["Market Value"], "Market Value", names=table["Ticker"]
-    )
-    total = market_value[~table.duplicated()].sum()  # a line repeated cell for cell: once
+    return weight_column
 
-    def text(column: str) -> pd.Series:
-        return table[column].str.strip()
 
-    keep = text("Asset Class").str.casefold() == "equity"
+def _text(table: pd.DataFrame, column: str) -> pd.Series:
+    return table[column].str.strip()
+
+
+def _equity_rows(fund: str, where: str, table: pd.DataFrame) -> pd.Series:
+    """Which rows are the fund's stocks (see the module docstring), a line repeated cell for
+    cell counted once; a file without any raises."""
+    keep = _text(table, "Asset Class").str.casefold() == "equity"
     if "Type" in table.columns:
-        keep &= text("Type").str.casefold() == "equity"
-    keep &= ~text("Ticker").isin(["", "-"])
+        keep &= _text(table, "Type").str.casefold() == "equity"
+    keep &= ~_text(table, "Ticker").isin(["", "-"])
     if "Exchange" in table.columns:
-        keep &= ~text("Exchange").str.upper().str.startswith(NOT_TRADED)
+        keep &= ~_text(table, "Exchange").str.upper().str.startswith(NOT_TRADED)
     if not keep.any():
         raise FetchError(fund, where, "no equity holdings in the file: the format changed")
     identical = keep & table.duplicated()  # a line repeated cell for cell: counted once
@@ -150,48 +191,29 @@ def constituents(fund: str, where: str, holdings: HoldingsFile) -> pd.DataFrame:
         log.warning(
             "%s: %s on identical lines in %s: counted once",
             fund,
-            ", ".join(sorted(set(text("Ticker")[identical]))),
+            ", ".join(sorted(set(_text(table, "Ticker")[identical]))),
             where,
         )
         keep &= ~identical
+    return keep
 
-    rows = table[keep]
-    # the published percent has 2 decimals (0.81 stands for 0.805-0.815, a third off for the
-    # smallest holdings): the market value's share is the same weight to full precision
-    published = (
-        parse_numbers(fund, where, rows[weight_column], weight_column, names=rows["Ticker"]) / 100.0
-    ).round(10)
-    share = market_value[keep] / total if total > 0 else pd.Series(float("nan"), rows.index)
-    weight = share.fillna(published)
-    frame = pd.DataFrame(
-        {
-            "fund": fund,
-            "date": holdings.as_of,
-            "symbol": text("Ticker")[keep],
-            "name": text("Name")[keep].replace({"-": None, "": None}),
-            "sector": text("Sector")[keep].replace({"-": None, "": None}),
-            "weight": weight,
-            "shares": parse_numbers(
-                fund, where, rows["Quantity"], "Quantity", names=rows["Ticker"]
-            ),
-        },
-        columns=COLUMNS,
-    )
+
+def _one_row_per_symbol(fund: str, where: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A ticker held on more than one line, summed into one row (with a warning)."""
     twice = frame["symbol"].duplicated(keep=False)
-    if twice.any():
-        log.warning(
-            "%s: %s held on more than one line in %s: summed",
-            fund,
-            ", ".join(sorted(set(frame.loc[twice, "symbol"]))),
-            where,
-        )
-        frame = frame.groupby("symbol", as_index=False, sort=False).agg(
-            fund=("fund", "first"),
-            date=("date", "first"),
-            name=("name", "first"),
-            sector=("sector", "first"),
-            weight=("weight", "sum"),
-            shares=("shares", lambda s: s.sum(min_count=1)),
-        )[COLUMNS]
-    frame["date"] = frame["date"].astype("datetime64[ns]")
-    return frame.sort_values("symbol", kind="stable").reset_index(drop=True)
+    if not twice.any():
+        return frame
+    log.warning(
+        "%s: %s held on more than one line in %s: summed",
+        fund,
+        ", ".join(sorted(set(frame.loc[twice, "symbol"]))),
+        where,
+    )
+    return frame.groupby("symbol", as_index=False, sort=False).agg(
+        fund=("fund", "first"),
+        date=("date", "first"),
+        name=("name", "first"),
+        sector=("sector", "first"),
+        weight=("weight", "sum"),
+        shares=("shares", lambda s: s.sum(min_count=1)),
+    )[COLUMNS]

@@ -1,8 +1,8 @@
 """Live-provider tests: a real HTTP server on 127.0.0.1 serving each provider's exact format.
 
-``hostile`` replays the ways live endpoints misbehave (the README, "Sources") against any provider:
-429 with Retry-After, 5xx then success, 5xx forever, a timeout, an HTML page with status 200 and
-an empty body. Retries back off by ~0.01 s so the whole folder runs in seconds. Shared fakes live
+``hostile`` replays the ways live endpoints misbehave (docs/sources.md) against any provider: 429
+with Retry-After, 5xx then success, 5xx forever, a timeout, an HTML page with status 200 and an
+empty body. Retries back off by ~0.01 s so the whole folder runs in seconds. Shared fakes live
 in ``provider_fakes.py`` (test modules import them from there, never from this conftest).
 """
 

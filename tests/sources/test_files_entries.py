@@ -1,4 +1,5 @@
-"""The files source: an entry named like a data file that is not one says what it is.
+"""The files source: the entries it does not read, and an entry named like a data file that is
+not one, which says what it is.
 
 A dangling symbolic link, a symbolic link loop or a directory where ``prices/IWM.csv`` should be
 is a failure of that key naming the entry and what it is (not "named IWM.csv, not IWM.csv:
@@ -13,11 +14,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.files_drop import drop
 
 from dagster_project.ingest import fetch_keys
 from dagster_project.resources import RotationSettings
 from dagster_project.sources.base import FetchError, NotProvided
-from dagster_project.sources.files import FilesSource
+from dagster_project.sources.files import FilesSource, unknown_file_message
 
 PRICES = "Date,Close\n2026-01-02,10\n"
 EVERY_DAY = (date(1900, 1, 1), date(2100, 12, 31))
@@ -132,3 +134,62 @@ def test_a_holdings_entry_that_is_not_a_file_fails_the_fund_by_name(tmp_path, ma
     error = _fails(FilesSource(tmp_path), "constituents", "IWM")
     assert error.problem.startswith(f"holdings/IWM_holdings.csv {what}")
     assert FilesSource(tmp_path).unknown_files() == []
+
+
+# --- files the source does not read -----------------------------------------------------------
+
+
+def test_unknown_files(tmp_path):
+    for name in [
+        "holdings/IWM_holdings.csv",
+        "holdings/IJR_holdings_20260529.csv",
+        "holdings/IJH_holdings.csv",
+        "holdings/notes.txt",
+        "prices/IWM.csv",
+        "prices/^RUT.csv",
+        "prices/FOO.csv",
+        "prices/IWM.xlsx",
+        "prices/.DS_Store",
+        "macro/UNRATE.csv",
+        "macro/IWM.csv",
+        "etf_shares/IWM.csv",
+        "etf_shares/UNRATE.csv",
+        "valuations/^GSPC.csv",
+        "IWM.csv",
+        "README.md",
+    ]:
+        drop(tmp_path, name, ["date,close"])
+    (tmp_path / "price").mkdir()
+    (tmp_path / "prices" / "old").mkdir()
+    assert FilesSource(tmp_path).unknown_files() == [
+        "IWM.csv",
+        "etf_shares/UNRATE.csv",
+        "holdings/IJH_holdings.csv",
+        "holdings/notes.txt",
+        "macro/IWM.csv",
+        "price",
+        "prices/FOO.csv",
+        "prices/IWM.xlsx",
+        "prices/old",
+    ]
+
+
+def test_unknown_file_messages():
+    assert unknown_file_message("prices/FOO.csv") == (
+        "prices/FOO.csv: FOO is not in dbt_models/seeds/instruments.csv nor in the holdings"
+        " of a fund (raw.constituents); add it there or remove the file"
+    )
+    assert "dbt_models/seeds/macro_series.csv" in unknown_file_message("macro/FOO.csv")
+    assert "not a .csv file" in unknown_file_message("prices/IWM.xlsx")
+    assert "not one of the folders" in unknown_file_message("price")
+    assert unknown_file_message("holdings/IJH_holdings.csv") == (
+        "holdings/IJH_holdings.csv: not <FUND>_holdings*.csv for an iShares fund of"
+        " dbt_models/seeds/instruments.csv (IVV, IWM, IJR); rename or remove it"
+    )
+
+
+def test_prices_of_fund_members_are_known_files(tmp_path):
+    for name in ("prices/ACME.csv", "prices/ZZZ.csv"):
+        drop(tmp_path, name, ["date,close"])
+    assert FilesSource(tmp_path).unknown_files(["ACME"]) == ["prices/ZZZ.csv"]
+    assert FilesSource(tmp_path).unknown_files() == ["prices/ACME.csv", "prices/ZZZ.csv"]

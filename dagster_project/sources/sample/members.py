@@ -122,7 +122,8 @@ _NORMAL = NormalDist()
 
 
 def _stream(seed: int, spec: MemberSpec, purpose: int, number: int = 0) -> np.random.Generator:
-    """An independent random stream (not one of sample.py's, whose spawn keys have length 1)."""
+    """An independent random stream (not one of ``history.STREAMS``, whose spawn keys have length
+    1)."""
     key = (STREAM_TAG, spec.code, purpose, number)
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
