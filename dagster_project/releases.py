@@ -3,7 +3,7 @@
 Used for observations whose source gives no vintages (FRED's graph CSV, a plain FRED CSV in the
 files source) and by the sample source to date its simulated vintages: each observation is known
 from the release date of its release (the seed's ``release`` column), never earlier. The rules,
-checked against real release dates in tests/test_releases.py:
+checked against real release dates in tests/sources/test_releases.py:
 
 - ``fomc``: a target is known on its own date (FRED dates a change on the day it takes effect,
   announced at or before it).
@@ -64,7 +64,7 @@ CPI_EXCEPTIONS = {
 # excepted, October 2025's never having come. The months in CPI_EXCEPTIONS are here too, as listed.
 CPI_SCHEDULE = {
     # 2004-2006: that list alone; its dates match the releases' own copies where we found them
-    # (tests/test_releases.py, CPI_2004_2006).
+    # (tests/sources/test_releases.py, CPI_2004_2006).
     "2004-01": "2004-02-20", "2004-02": "2004-03-17", "2004-03": "2004-04-14",
     "2004-04": "2004-05-14", "2004-05": "2004-06-15", "2004-06": "2004-07-16",
     "2004-07": "2004-08-17", "2004-08": "2004-09-16", "2004-09": "2004-10-19",
