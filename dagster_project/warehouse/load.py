@@ -23,7 +23,7 @@ from dagster_project.warehouse.guard import Validate, refuse_problems
 from dagster_project.warehouse.loadlog import LoadResult, log_load
 from dagster_project.warehouse.quarantine import quarantine_summary, record_quarantine
 from dagster_project.warehouse.schema import ensure_schema, transaction
-from dagster_project.warehouse.staging import Staged, apply, stage, stage_deletes, staged
+from dagster_project.warehouse.staging import StagedRows, apply, stage, stage_deletes, staged_rows
 
 
 def upsert(
@@ -65,7 +65,7 @@ def upsert(
         known = stage(con, table, rows, source, started_at)
         stage_deletes(con, table, rejected, replace_from, replace_keys)
         refuse_problems(con, table, replace_from, max_shrink, validate)
-        usable = staged(con, table)
+        usable = staged_rows(con, table)
         written = apply(con, table, known)
         record_digests(con, table, keys_received(table, frame), digests, load_id, started_at)
         record_quarantine(con, table, rejected, load_id, started_at)
@@ -79,7 +79,7 @@ def _result(
     table: RawTable,
     frame: pd.DataFrame,
     rejected: pd.DataFrame,
-    usable: Staged,
+    usable: StagedRows,
     written: tuple[int, int, int],
     rows_received: int | None,
 ) -> LoadResult:

@@ -25,7 +25,7 @@ from dagster_project.warehouse.quarantine import quarantined_days
 
 
 @dataclass(frozen=True)
-class Staged:
+class StagedRows:
     """The staged load's usable rows: how many, their first and last dates, and their keys
     (the values of the key's first column)."""
 
@@ -131,14 +131,14 @@ def stage_deletes(
         con.unregister("quarantined_days")
 
 
-def staged(con: duckdb.DuckDBPyConnection, table: RawTable) -> Staged:
-    """What the staged load's usable rows (``incoming``) are: see ``Staged``."""
+def staged_rows(con: duckdb.DuckDBPyConnection, table: RawTable) -> StagedRows:
+    """What the staged load's usable rows (``incoming``) are: see ``StagedRows``."""
     first = table.first_key
     ((rows, min_date, max_date, keys),) = con.execute(
         f"select count(*), min(date), max(date), list(distinct {first} order by {first})"
         " from incoming"
     ).fetchall()
-    return Staged(rows, min_date, max_date, keys or [])
+    return StagedRows(rows, min_date, max_date, keys or [])
 
 
 def apply(con: duckdb.DuckDBPyConnection, table: RawTable, known: bool) -> tuple[int, int, int]:

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
 import pytest
 
 from dagster_project import warehouse
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
-        yield connection
 
 
 def prices(closes: dict[str, float], symbol: str = "IWM") -> pd.DataFrame:
