@@ -27,6 +27,7 @@ from dagster_project import releases
 KINDS = ("vintage", "release", "estimate", "loaded")
 WITHOUT_VINTAGES = ("release", "estimate")  # the value is the latest the source gave
 OBSERVATION = ["series_id", "date"]
+VINTAGE = [*OBSERVATION, "realtime_start"]  # the key of raw.macro_observations
 
 
 def dated(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,44 +67,18 @@ def new_vintages(frame: pd.DataFrame, stored: pd.DataFrame, today: date) -> pd.D
     if frame.empty or stored.empty:
         return frame
     frame = frame.reset_index(drop=True)
-    key = [*OBSERVATION, "realtime_start"]
-
-    def days(table: pd.DataFrame) -> pd.DataFrame:  # one datetime unit on both sides
-        return table.assign(
-            **{c: pd.to_datetime(table[c]).astype("datetime64[ns]") for c in key[1:]}
-        )
-
-    stored = days(stored).sort_values(key)
-    incoming = days(frame)
-    at_key = incoming[key].merge(
-        stored[[*key, "value"]].rename(columns={"value": "at_key"}), on=key, how="left"
+    stored = _as_days(stored).sort_values(VINTAGE)
+    incoming = _as_days(frame)
+    at_key = incoming[VINTAGE].merge(
+        stored[[*VINTAGE, "value"]].rename(columns={"value": "at_key"}), on=VINTAGE, how="left"
     )["at_key"]
     exact = at_key.notna().to_numpy()
     numbers = pd.to_numeric(incoming["value"], errors="coerce")
-
-    # the stored value in force at each incoming realtime_start (the latest stored vintage
-    # starting before it)
-    in_force = (
-        pd.merge_asof(
-            incoming.assign(_row=range(len(incoming)), value=numbers).sort_values("realtime_start")[
-                [*key, "_row", "value"]
-            ],
-            stored.rename(columns={"value": "in_force", "realtime_start": "since"}).sort_values(
-                "since"
-            )[[*OBSERVATION, "since", "in_force"]],
-            left_on="realtime_start",
-            right_on="since",
-            by=OBSERVATION,
-            allow_exact_matches=False,
-        )
-        .set_index("_row")
-        .sort_index()
-    )
-    latest = stored.groupby(OBSERVATION, as_index=False).last()[[*OBSERVATION, "value"]]
-    latest = incoming[OBSERVATION].merge(latest, on=OBSERVATION, how="left")["value"]
+    in_force = _in_force(incoming.assign(value=numbers), stored)
+    latest = _latest(incoming, stored)
 
     without = incoming["realtime_kind"].isin(WITHOUT_VINTAGES).to_numpy()
-    repeats = (~without) & (~exact) & (in_force["in_force"].to_numpy() == numbers.to_numpy())
+    repeats = (~without) & (~exact) & (in_force.to_numpy() == numbers.to_numpy())
     # nothing new: the latest stored value, or the value stored under the same key (an old
     # release-dated value that a vintage revised since, read again)
     same_as_stored = without & (
@@ -116,3 +91,38 @@ def new_vintages(frame: pd.DataFrame, stored: pd.DataFrame, today: date) -> pd.D
     ]
     out.loc[revised, "realtime_kind"] = "loaded"
     return out[~(repeats | same_as_stored)].reset_index(drop=True)
+
+
+def _as_days(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its date and realtime_start in one datetime unit, so both sides compare."""
+    return table.assign(
+        **{c: pd.to_datetime(table[c]).astype("datetime64[ns]") for c in VINTAGE[1:]}
+    )
+
+
+def _in_force(incoming: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """The stored value in force at each incoming realtime_start (the latest stored vintage of
+    its observation starting before it; NaN if none), in the order of ``incoming``."""
+    return (
+        pd.merge_asof(
+            incoming.assign(_row=range(len(incoming))).sort_values("realtime_start")[
+                [*VINTAGE, "_row", "value"]
+            ],
+            stored.rename(columns={"value": "in_force", "realtime_start": "since"}).sort_values(
+                "since"
+            )[[*OBSERVATION, "since", "in_force"]],
+            left_on="realtime_start",
+            right_on="since",
+            by=OBSERVATION,
+            allow_exact_matches=False,
+        )
+        .set_index("_row")
+        .sort_index()["in_force"]
+    )
+
+
+def _latest(incoming: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """The latest stored value of each incoming row's observation (NaN if none), in the order
+    of ``incoming``; ``stored`` is sorted by its key."""
+    latest = stored.groupby(OBSERVATION, as_index=False).last()[[*OBSERVATION, "value"]]
+    return incoming[OBSERVATION].merge(latest, on=OBSERVATION, how="left")["value"]

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
 import pytest
 
 from dagster_project import warehouse
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
-        yield connection
 
 
 def prices(closes: dict[str, float], symbol: str = "IWM") -> pd.DataFrame:
@@ -97,7 +90,7 @@ def test_an_error_inside_the_transaction_rolls_everything_back(con, monkeypatch)
         raise RuntimeError("disk full")
 
     # the prices are already upserted inside the transaction when the quarantine write fails
-    monkeypatch.setattr(warehouse, "_quarantine_frame", fail)
+    monkeypatch.setattr(warehouse.quarantine, "quarantine_frame", fail)
     frame = prices({"2024-01-02": 99.0, "2024-01-03": -1.0})
     with pytest.raises(RuntimeError, match="disk full"):
         warehouse.upsert(con, "prices", frame, source="t")

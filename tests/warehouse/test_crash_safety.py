@@ -15,12 +15,13 @@ CHILD = textwrap.dedent(
     import sys, time
     import duckdb, pandas as pd
     from dagster_project import warehouse
+    from dagster_project.warehouse import quarantine
 
     def stall(*args):  # called inside the open transaction, after the upsert itself
         print("mid-write", flush=True)
         time.sleep(60)
 
-    warehouse._quarantine_frame = stall
+    quarantine.quarantine_frame = stall
     days = pd.bdate_range("2000-01-03", periods=5000)
     frame = pd.DataFrame({"symbol": "IWM", "date": days, "close": 99.0})
     frame.loc[0, "close"] = -1.0  # one row to quarantine, so the stall is reached

@@ -7,19 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
-import pytest
 
 from dagster_project import releases, vintages, warehouse
 
 TODAY = date(2026, 7, 20)
-
-
-@pytest.fixture
-def con(tmp_path):
-    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
-        yield connection
 
 
 def rows(*records, kind: str | None = "vintage") -> pd.DataFrame:
