@@ -37,11 +37,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from dagster_duckdb import DuckDBResource
 
+from dagster_project import marts
 from dagster_project.resources import RotationSettings
-from dagster_project.transform import rotation_dbt_assets
 
 KEEP = 3  # version folders kept at least: the published one and the two before it
 KEEP_FOR = timedelta(hours=24)  # and every version published within this time
@@ -227,13 +233,9 @@ def publish(
     return Published(version, database, folder, rows, sources, retained)
 
 
-MARTS = sorted(key for key in rotation_dbt_assets.keys if key.path[0] == "marts")
-
-
 @asset(
     key=["serving", "published"],
     group_name="serving",
-    deps=MARTS,
     description=(
         "The marts published for readers: Parquet files and serving.duckdb, a database of"
         " views that readers open read-only while runs write the warehouse."
@@ -262,3 +264,11 @@ def serving_published(
             "retained": MetadataValue.json(published.retained),
         }
     )
+
+
+def serving_after_marts() -> AssetsDefinition:
+    """``serving_published``, downstream of every mart of the registry (dagster_project.marts):
+    a build publishes once all its marts are built. The marts are asked for here, when the
+    definitions are assembled, not at import."""
+    deps = marts.asset_keys()
+    return serving_published.map_asset_specs(lambda spec: spec.replace_attributes(deps=deps))
