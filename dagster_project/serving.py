@@ -32,6 +32,7 @@ because it writes only its own file (the views database): the warehouse itself i
 
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,7 @@ from pathlib import Path
 import duckdb
 from dagster import (
     AssetExecutionContext,
+    AssetKey,
     AssetsDefinition,
     MaterializeResult,
     MetadataValue,
@@ -233,17 +235,10 @@ def publish(
     return Published(version, database, folder, rows, sources, retained)
 
 
-@asset(
-    key=["serving", "published"],
-    group_name="serving",
-    description=(
-        "The marts published for readers: Parquet files and serving.duckdb, a database of"
-        " views that readers open read-only while runs write the warehouse."
-    ),
-)
-def serving_published(
+def publish_run(
     context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
 ) -> MaterializeResult:
+    """Publish the warehouse's marts for this run, through the writer's connection."""
     with duckdb.get_connection() as con:
         published = publish(
             settings.warehouse_path,
@@ -266,9 +261,32 @@ def serving_published(
     )
 
 
+def serving_asset(deps: Sequence[AssetKey] = ()) -> AssetsDefinition:
+    """The asset ``serving/published``, downstream of ``deps``."""
+
+    @asset(
+        key=["serving", "published"],
+        group_name="serving",
+        deps=deps,
+        description=(
+            "The marts published for readers: Parquet files and serving.duckdb, a database of"
+            " views that readers open read-only while runs write the warehouse."
+        ),
+    )
+    def serving_published(
+        context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
+    ) -> MaterializeResult:
+        return publish_run(context, settings, duckdb)
+
+    return serving_published
+
+
 def serving_after_marts() -> AssetsDefinition:
-    """``serving_published``, downstream of every mart of the registry (dagster_project.marts):
-    a build publishes once all its marts are built. The marts are asked for here, when the
-    definitions are assembled, not at import."""
-    deps = marts.asset_keys()
-    return serving_published.map_asset_specs(lambda spec: spec.replace_attributes(deps=deps))
+    """The serving asset downstream of every mart of the registry (dagster_project.marts), so a
+    build publishes once its marts are built. The marts are asked for when the definitions are
+    assembled, not at import."""
+    return serving_asset(marts.asset_keys())
+
+
+# On its own, without the marts upstream: to publish a warehouse built already (tests).
+serving_published = serving_asset()
