@@ -75,8 +75,9 @@ def _mart(node: dict[str, Any]) -> Mart:
     keys = tuple(meta.get("keys") or ())
     date_column = meta.get("date_column")
     where = node["patch_path"] or node["original_file_path"]
-    if domain(node) is None:
-        raise ValueError(f"mart {node['name']} is not in a domain folder: models/marts/<domain>/")
+    folder = domain(node)
+    if folder is None:
+        raise ValueError(f"mart {node['name']} is not in a folder models/marts/<domain>/ ({where})")
     if not columns:
         raise ValueError(f"mart {node['name']} lists no columns in its yml ({where})")
     if not keys:
@@ -86,7 +87,7 @@ def _mart(node: dict[str, Any]) -> Mart:
     missing = [c for c in (*keys, date_column) if c is not None and c not in columns]
     if missing:
         raise ValueError(f"mart {node['name']}: {missing} in meta but not a column ({where})")
-    return Mart(node["name"], node["schema"], domain(node), keys, date_column, columns)
+    return Mart(node["name"], node["schema"], folder, keys, date_column, columns)
 
 
 @cache

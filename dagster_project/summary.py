@@ -9,7 +9,7 @@ import pandas as pd
 from dagster_project import marts, reference
 from dagster_project.resources import settings_from_env
 
-RAW_TABLES = {  # raw table: its date column
+RAW_DATE_COLUMNS = {  # raw table: its date column
     "raw.prices": "date",
     "raw.etf_shares": "date",
     "raw.macro_observations": "date",
@@ -62,7 +62,7 @@ limit 1
 def tables() -> dict[str, str | None]:
     """Every table counted: the raw tables, then the marts of the registry; each with its date
     column (None: its rows are not dated)."""
-    return RAW_TABLES | {m.table: m.date_column for m in marts.marts()}
+    return RAW_DATE_COLUMNS | {m.table: m.date_column for m in marts.marts()}
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
