@@ -10,9 +10,9 @@ from dagster_project.ingest import ingest_assets
 from dagster_project.report import rotation_report
 from dagster_project.resources import RotationSettings, build_resources, settings_from_env
 from dagster_project.schedules import schedules
-from dagster_project.serving import serving_published
+from dagster_project.serving import serving_after_marts
 from dagster_project.trading_calendar import trading_calendar
-from dagster_project.transform import rotation_dbt_assets
+from dagster_project.transform import dbt_assets_definition
 
 
 def build_definitions(settings: RotationSettings) -> Definitions:
@@ -20,9 +20,9 @@ def build_definitions(settings: RotationSettings) -> Definitions:
         assets=[
             *ingest_assets,
             trading_calendar,
-            rotation_dbt_assets,
+            dbt_assets_definition(),
             data_docs,
-            serving_published,
+            serving_after_marts(),
             rotation_report,
         ],
         asset_checks=suite_checks,

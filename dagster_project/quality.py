@@ -1,10 +1,14 @@
 """Runs a Great Expectations suite from ``expectations/`` against a pandas frame.
 
 Suites are GX's own JSON (name, meta, expectations with type and kwargs) and hold no Python.
-``meta.table`` names the warehouse table a suite guards. GX validates pandas frames read from
-DuckDB: GX 1.24's SQL engine fails expectations on DuckDB that hold, because it fetches query
-results after returning the connection to the pool (``SqlAlchemyExecutionEngine.execute_query``;
-a StaticPool without reset does not help).
+``meta.table`` names the warehouse table a suite guards. A mart's suite does not list the mart's
+columns: its ``expect_table_columns_to_match_set`` is made from the mart's yml (the registry,
+dagster_project.marts) when the suite is loaded, so a new column touches the SQL and the yml
+only.
+
+GX validates pandas frames read from DuckDB: GX 1.24's SQL engine fails expectations on DuckDB
+that hold, because it fetches query results after returning the connection to the pool
+(``SqlAlchemyExecutionEngine.execute_query``; a StaticPool without reset does not help).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from dagster_project import marts
 from dagster_project.reference import PROJECT_ROOT
 
 SUITES_DIR = PROJECT_ROOT / "expectations"
@@ -53,12 +58,36 @@ class Outcome:
 
 
 @cache
-def load_suite(name: str) -> dict[str, Any]:
-    """The suite file ``expectations/<name>.json``."""
+def suite_file(name: str) -> dict[str, Any]:
+    """The suite file ``expectations/<name>.json`` as written."""
     path = SUITES_DIR / f"{name}.json"
     if not path.exists():
         raise FileNotFoundError(f"no expectation suite {path}")
     return json.loads(path.read_text())
+
+
+@cache
+def load_suite(name: str) -> dict[str, Any]:
+    """The suite as validated: its file; a mart's suite begins with the column set of the
+    mart's yml."""
+    spec = suite_file(name)
+    table = spec["meta"]["table"]
+    if not _is_mart(table):
+        return spec
+    return {**spec, "expectations": [columns_expectation(marts.mart(table)), *spec["expectations"]]}
+
+
+def _is_mart(table: str) -> bool:
+    return table.startswith("marts.")
+
+
+def columns_expectation(mart: marts.Mart) -> dict[str, Any]:
+    """The mart has exactly the columns its yml lists, in any order."""
+    return {
+        "type": "expect_table_columns_to_match_set",
+        "kwargs": {"column_set": list(mart.columns), "exact_match": True},
+        "meta": {"why": f"the mart's columns ({mart.name}.yml)"},
+    }
 
 
 def suite_names() -> list[str]:
@@ -67,11 +96,15 @@ def suite_names() -> list[str]:
 
 
 def suite_table(name: str) -> str:
-    return load_suite(name)["meta"]["table"]
+    """The table the suite guards (read off its file: the dbt manifest is not needed)."""
+    return suite_file(name)["meta"]["table"]
 
 
 def key_columns(spec: dict[str, Any]) -> list[str]:
-    """The table's grain: the columns of the suite's uniqueness expectation, if it has one."""
+    """The table's grain: a mart's keys in its yml; for a raw table, the columns of the suite's
+    uniqueness expectation, if it has one."""
+    if _is_mart(spec["meta"]["table"]):
+        return list(marts.mart(spec["meta"]["table"]).keys)
     for expectation in spec["expectations"]:
         if expectation["type"] == "expect_compound_columns_to_be_unique":
             return list(expectation["kwargs"]["column_list"])

@@ -32,16 +32,24 @@ because it writes only its own file (the views database): the warehouse itself i
 
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from dagster_duckdb import DuckDBResource
 
+from dagster_project import marts
 from dagster_project.resources import RotationSettings
-from dagster_project.transform import rotation_dbt_assets
 
 KEEP = 3  # version folders kept at least: the published one and the two before it
 KEEP_FOR = timedelta(hours=24)  # and every version published within this time
@@ -227,21 +235,10 @@ def publish(
     return Published(version, database, folder, rows, sources, retained)
 
 
-MARTS = sorted(key for key in rotation_dbt_assets.keys if key.path[0] == "marts")
-
-
-@asset(
-    key=["serving", "published"],
-    group_name="serving",
-    deps=MARTS,
-    description=(
-        "The marts published for readers: Parquet files and serving.duckdb, a database of"
-        " views that readers open read-only while runs write the warehouse."
-    ),
-)
-def serving_published(
+def publish_run(
     context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
 ) -> MaterializeResult:
+    """Publish the warehouse's marts for this run, through the writer's connection."""
     with duckdb.get_connection() as con:
         published = publish(
             settings.warehouse_path,
@@ -262,3 +259,34 @@ def serving_published(
             "retained": MetadataValue.json(published.retained),
         }
     )
+
+
+def serving_asset(deps: Sequence[AssetKey] = ()) -> AssetsDefinition:
+    """The asset ``serving/published``, downstream of ``deps``."""
+
+    @asset(
+        key=["serving", "published"],
+        group_name="serving",
+        deps=deps,
+        description=(
+            "The marts published for readers: Parquet files and serving.duckdb, a database of"
+            " views that readers open read-only while runs write the warehouse."
+        ),
+    )
+    def serving_published(
+        context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
+    ) -> MaterializeResult:
+        return publish_run(context, settings, duckdb)
+
+    return serving_published
+
+
+def serving_after_marts() -> AssetsDefinition:
+    """The serving asset downstream of every mart of the registry (dagster_project.marts), so a
+    build publishes once its marts are built. The marts are asked for when the definitions are
+    assembled, not at import."""
+    return serving_asset(marts.asset_keys())
+
+
+# On its own, without the marts upstream: to publish a warehouse built already (tests).
+serving_published = serving_asset()

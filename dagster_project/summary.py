@@ -6,27 +6,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dagster_project import reference
+from dagster_project import marts, reference
 from dagster_project.resources import settings_from_env
 
-TABLES = {  # table: its date column (None: it has none)
+RAW_DATE_COLUMNS = {  # raw table: its date column
     "raw.prices": "date",
     "raw.etf_shares": "date",
     "raw.macro_observations": "date",
     "raw.valuations": "date",
     "raw.constituents": "date",
-    "marts.fct_prices_daily": "price_date",
-    "marts.fct_rotation_daily": "rotation_date",
-    "marts.fct_rotation_episodes": "start_date",
-    "marts.rpt_rotation_episode_summary": None,
-    "marts.fct_valuation_monthly": "month_start",
-    "marts.fct_etf_flows_daily": "share_date",
-    "marts.fct_etf_flows_segment_daily": "flow_date",
-    "marts.fct_macro_daily": "trading_date",
-    "marts.fct_rate_sensitivity": "rotation_date",
-    "marts.fct_breadth_daily": "breadth_date",
-    "marts.fct_concentration_daily": "concentration_date",
-    "marts.rpt_rotation_scorecard": "scorecard_date",
 }
 
 # the members of every holdings snapshot, those without any price, and the snapshots' dates
@@ -71,9 +59,16 @@ limit 1
 """
 
 
+def tables() -> dict[str, str | None]:
+    """Every table counted: the raw tables, then the marts of the registry; each with its date
+    column (None: its rows are not dated)."""
+    return RAW_DATE_COLUMNS | {m.table: m.date_column for m in marts.marts()}
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rows, first and last date of every table."""
     rows = []
-    for table, date_col in TABLES.items():
+    for table, date_col in tables().items():
         dates = f"min({date_col}), max({date_col})" if date_col else "null, null"
         ((count, first, last),) = con.execute(f"select count(*), {dates} from {table}").fetchall()
         rows.append({"table": table, "rows": count, "from": first, "to": last})

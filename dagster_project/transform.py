@@ -1,29 +1,40 @@
 """The dbt project as Dagster assets: seeds, staging, marts; dbt tests become asset checks.
 
-The manifest is prepared once (``make prepare``, or ``dagster dev`` through ``prepare_if_dev``),
-never at import. dbt sources ``raw.<table>`` map to the ingest assets ``raw/<table>``.
+The manifest is prepared once (``make prepare``, or ``dagster dev`` through ``prepare_if_dev``)
+and read when the definitions ask for the assets (``dbt_assets_definition``), never at import.
+dbt sources ``raw.<table>`` map to the ingest assets ``raw/<table>``. Intermediate models and
+marts are grouped by their domain folder (rotation, valuation, ...), the rest by schema.
 """
 
 import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from dagster_project import marts
 from dagster_project.resources import DBT_PROJECT_DIR, RotationSettings
 
 KEPT_BUILDS = 10  # dbt target folders of past builds kept (prune_builds)
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
+
+@cache
+def dbt_project() -> DbtProject:
+    """The dbt project; under ``dagster dev`` its manifest is parsed again first."""
+    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    project.prepare_if_dev()
+    return project
 
 
 class RotationTranslator(DagsterDbtTranslator):
-    """Models and seeds are keyed by schema and name (``marts/fct_rotation_daily``)."""
+    """Models and seeds are keyed by schema and name (``marts/fct_rotation_daily``): the key
+    shows the layer. The group is the domain folder of intermediate models and marts
+    (``rotation``), so the UI shows domains; staging models and seeds keep their schema."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] in ("model", "seed"):
@@ -32,33 +43,41 @@ class RotationTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] in ("model", "seed"):
-            return dbt_resource_props["schema"]
+            return marts.domain(dbt_resource_props) or dbt_resource_props["schema"]
         return super().get_group_name(dbt_resource_props)
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=RotationTranslator(),
-)
-def rotation_dbt_assets(
-    context: AssetExecutionContext, dbt: DbtCliResource, settings: RotationSettings
-) -> Iterator[Any]:
-    """``dbt build`` of the selected models, seeds and data tests against the configured warehouse.
+@cache
+def dbt_assets_definition() -> AssetsDefinition:
+    """Every model and seed of the manifest as an asset, their dbt tests as checks."""
+    project = dbt_project()
 
-    dbt's unit tests check the models' SQL on fixed inputs, not the data: they run with the test
-    suite (tests/test_dbt_unit.py), not in every build (3 of the 11 s of a default dbt build).
-    """
-    dbt_vars = json.dumps(
-        {"warehouse_path": settings.warehouse_path, "duckdb_memory": settings.duckdb_memory}
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=RotationTranslator(),
     )
-    args = ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"]
-    invocation = dbt.cli(args, context=context)
-    try:
-        yield from invocation.stream()
-    finally:
-        keep_parse(invocation.target_path)
-        prune_builds(invocation.target_path)
+    def rotation_dbt_assets(
+        context: AssetExecutionContext, dbt: DbtCliResource, settings: RotationSettings
+    ) -> Iterator[Any]:
+        """``dbt build`` of the selected models, seeds and data tests against the configured
+        warehouse.
+
+        dbt's unit tests check the models' SQL on fixed inputs, not the data: they run with the
+        test suite (tests/test_dbt_unit.py), not in every build.
+        """
+        dbt_vars = json.dumps(
+            {"warehouse_path": settings.warehouse_path, "duckdb_memory": settings.duckdb_memory}
+        )
+        args = ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"]
+        invocation = dbt.cli(args, context=context)
+        try:
+            yield from invocation.stream()
+        finally:
+            keep_parse(invocation.target_path)
+            prune_builds(invocation.target_path)
+
+    return rotation_dbt_assets
 
 
 def keep_parse(build_target: Path) -> None:
@@ -66,7 +85,7 @@ def keep_parse(build_target: Path) -> None:
 
     dagster-dbt gives every build its own target folder, seeded with the project's
     ``target/partial_parse.msgpack``. That one comes from ``make prepare`` (``dbt parse``, no
-    vars), and dbt parses the whole project again (2 s) when the vars or the profile differ, as
+    vars), and dbt parses the whole project again when the vars or the profile differ, as
     they do in every build (the warehouse path). So the build's own parse replaces it: the next
     build with the same settings only re-reads what changed (dbt checks every file and var
     itself). Replaced whole, so a concurrent build reads the old file or the new one.
@@ -74,7 +93,7 @@ def keep_parse(build_target: Path) -> None:
     parsed = build_target / "partial_parse.msgpack"
     if not parsed.exists():
         return
-    kept = Path(DBT_PROJECT_DIR, dbt_project.target_path, parsed.name)
+    kept = Path(DBT_PROJECT_DIR, dbt_project().target_path, parsed.name)
     partial = kept.with_name(f"{parsed.name}.{os.getpid()}")
     shutil.copyfile(parsed, partial)
     os.replace(partial, kept)
