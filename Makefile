@@ -23,9 +23,11 @@ test: prepare  ## the whole test suite (CI runs exactly this)
 ui: prepare  ## the Dagster UI (and its daemon) on http://127.0.0.1:3000
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
-lint: env
-	$(BIN)/ruff check dagster_project tests
-	$(BIN)/ruff format --check dagster_project tests
+# sqlfluff renders the models with dbt against an in-memory warehouse (see .sqlfluff)
+lint: env  ## ruff on the Python, sqlfluff on the dbt project's SQL
+	$(BIN)/ruff check dagster_project tests benchmarks
+	$(BIN)/ruff format --check dagster_project tests benchmarks
+	ROTATION_WAREHOUSE=:memory: $(BIN)/sqlfluff lint dbt_models
 
 env: $(BIN)/.synced
 

@@ -48,7 +48,7 @@ fund_snapshots as (
         fund,
         snapshot_date
     from constituents
-    where snapshot_date < (select next_weekday from calendar_end)
+    where snapshot_date < (select calendar_end.next_weekday from calendar_end)
 
 ),
 
@@ -56,7 +56,9 @@ fund_snapshots as (
 -- describes the close before it (a snapshot before the first trading day keeps its own date)
 snapshot_trading_days as (
 
-    {{ macro_asof_join('fund_snapshots', 'snapshot_date', 'trading_days', 'trading_date', ['trading_date']) }}
+    {{ macro_asof_join(
+        'fund_snapshots', 'snapshot_date', 'trading_days', 'trading_date', ['trading_date']
+    ) }}
 
 ),
 
@@ -127,8 +129,8 @@ unpriced_symbol_prices as (
         coalesce(prices.adj_close, prices.close) as last_return_price
     from {{ ref('stg_raw__prices') }} as prices
     -- a join to the distinct symbols, not a semi join to the rows: the engine then builds its
-    -- hash table on them, not on the prices (0.6 s at scale when there are none)
-    inner join (select distinct symbol from unpriced) as unpriced_symbols
+    -- hash table on them, not on the prices (cheap at scale when there are none)
+    inner join (select distinct symbol from unpriced) as unpriced_symbols  -- noqa: ST05
         on unpriced_symbols.symbol = prices.symbol
     semi join trading_days
         on trading_days.trading_date = prices.price_date
@@ -138,7 +140,10 @@ unpriced_symbol_prices as (
 -- their last price before that close: the value an index provider carries a halted stock at
 last_prices as (
 
-    {{ macro_asof_join('unpriced', 'effective_date', 'unpriced_symbol_prices', 'last_price_date', ['last_price_date', 'last_return_price'], ['symbol']) }}
+    {{ macro_asof_join(
+        'unpriced', 'effective_date', 'unpriced_symbol_prices', 'last_price_date',
+        ['last_price_date', 'last_return_price'], ['symbol']
+    ) }}
 
 ),
 

@@ -44,13 +44,15 @@ loads as (
 
 ),
 
-constituents as (
+-- constituents and trading_days: read by the incremental build only, but declared here, where
+-- dbt sees their refs when it parses (is_incremental() is false then)
+constituents as (  -- noqa: ST03
 
     select * from {{ ref('stg_raw__constituents') }}
 
 ),
 
-trading_days as (
+trading_days as (  -- noqa: ST03
 
     select * from {{ ref('int_trading_days') }}
 
@@ -79,18 +81,17 @@ built as (
 
 ),
 
--- the first day that a change since then reaches: a price of any symbol written after it, a
--- day added to the calendar after it (the calendar follows the instruments, ETFs and macro
--- series, so a member's prices may be loaded before their day is a trading day), a holdings
--- row written after it (from its
--- snapshot's effective date), members dropped from a snapshot after it (from the effective
--- date of the load's first snapshot), a kept day whose snapshot in force is no longer the one
--- its rows were built with (one dated on a market holiday takes effect at the close before it
--- once the calendar passes it: see int_fund_holdings). A price reaches its own day and later ones (windows,
--- returns, and the weights of the snapshot whose base it is); a snapshot, the days it is in
--- force. Every day, when the table is empty, was built by other code, has a day that is no
--- longer a trading day, or a full refresh deleted prices since (a history replaced: its gone
--- days are nowhere else): from its first day (or the calendar's, if earlier) on.
+-- the first day that a change since then reaches: a price of any symbol written after it, a day
+-- added to the calendar after it (the calendar follows the instruments, ETFs and macro series, so a
+-- member's prices may be loaded before their day is a trading day), a holdings row written after it
+-- (from its snapshot's effective date), members dropped from a snapshot after it (from the
+-- effective date of the load's first snapshot), a kept day whose snapshot in force is no longer the
+-- one its rows were built with (one dated on a market holiday takes effect at the close before it
+-- once the calendar passes it: see int_fund_holdings). A price reaches its own day and later ones
+-- (windows, returns, and the weights of the snapshot whose base it is); a snapshot, the days it is
+-- in force. Every day, when the table is empty, was built by other code, has a day that is no
+-- longer a trading day, or a full refresh deleted prices since (a history replaced: its gone days
+-- are nowhere else): from its first day (or the calendar's, if earlier) on.
 changed_from as (
 
     select
@@ -174,11 +175,14 @@ member_returns as (
 ),
 {%- else %}
 
+-- the lint sees only this branch (a full build), and would indent it alone
+-- noqa: disable=LT02
 member_returns as (
 
     select * from {{ ref('int_member_returns_daily') }}
 
 ),
+-- noqa: enable=LT02
 {%- endif %}
 
 fund_symbols as (
@@ -261,20 +265,21 @@ final as (
 
         -- what the row was built from (see the yml)
         greatest(
-            (select max(finished_at) from loads), (select max(loaded_at) from calendar)
+            (select max(loads.finished_at) from loads),
+            (select max(calendar.loaded_at) from calendar)
         ) as inputs_loaded_at,
         '{{ version }}' as model_version,
         {%- if is_incremental() %}
-        (select price_date from changed_from) as rebuilt_from
+            (select price_date from changed_from) as rebuilt_from
         {%- else %}
-        cast(null as date) as rebuilt_from
+            cast(null as date) as rebuilt_from
         {%- endif %}
 
     from joined
     where
-        (is_member or is_held_overnight)
+        (is_member or is_held_overnight)  -- noqa: LT02
         {%- if is_incremental() %}
-        and price_date >= (select price_date from changed_from)
+            and price_date >= (select price_date from changed_from)
         {%- endif %}
 
 )

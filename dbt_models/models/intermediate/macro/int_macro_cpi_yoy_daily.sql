@@ -32,7 +32,7 @@ with_year_ago as (
     from as_of
     left join vintages as year_ago
         on
-            as_of.series_id = year_ago.series_id
+            year_ago.series_id = as_of.series_id
             and year_ago.observation_date
             = cast({{ dbt.dateadd('month', -12, 'as_of.observation_date') }} as date)
             and {{ vintage_in_force('year_ago', 'as_of.trading_date') }}

@@ -41,7 +41,7 @@ pivoted as (
         max(case when as_of.series_id = 'DFEDTARL' then as_of.value end) as range_lower_pct
     from trading_days
     left join as_of
-        on trading_days.trading_date = as_of.trading_date
+        on as_of.trading_date = trading_days.trading_date
     group by trading_days.trading_date
 
 ),
@@ -76,7 +76,7 @@ target as (
         end as fed_target_known_from_kind,
         {% for n in change_months -%}
             cast({{ dbt.dateadd('month', -n, 'trading_date') }} as date) as lookback_{{ n }}m_date
-            {{- "," if not loop.last }}
+            {%- if not loop.last %},{% endif %}
         {% endfor %}
     from pivoted
 
@@ -92,6 +92,8 @@ with_mid as (
 ),
 
 -- the upper bound as known on the latest trading day on or before the same day N months earlier
+-- (the CTEs a loop writes are not indented, as elsewhere; sqlfluff would indent them)
+-- noqa: disable=LT02
 {% for n in change_months %}
 past_{{ n }}m as (
 
@@ -117,6 +119,7 @@ with_{{ n }}m_ago as (
 ),
 {%- set chain.previous = 'with_' ~ n ~ 'm_ago' %}
 {% endfor %}
+-- noqa: enable=LT02
 
 -- a move: the upper bound differs from the previous trading day's (both known)
 moves as (
@@ -147,7 +150,7 @@ with_last_move as (
         move_days.move_pp as fed_target_last_move_pp
     from last_moves
     left join moves as move_days
-        on last_moves.fed_target_last_move_date = move_days.trading_date
+        on move_days.trading_date = last_moves.fed_target_last_move_date
 
 ),
 
@@ -163,13 +166,16 @@ final as (
         fed_target_known_from_date,
         fed_target_known_from_kind,
         {% for n in change_months -%}
-            fed_target_upper_pct - fed_target_upper_{{ n }}m_ago_pct as fed_target_change_{{ n }}m_pp,
+            fed_target_upper_pct - fed_target_upper_{{ n }}m_ago_pct
+                as fed_target_change_{{ n }}m_pp,
         {% endfor -%}
         fed_target_last_move_date,
         fed_target_last_move_pp,
         -- phase rule: see the model's description
         case
-            when fed_target_upper_pct is null or fed_target_upper_{{ phase_months }}m_ago_pct is null
+            when
+                fed_target_upper_pct is null
+                or fed_target_upper_{{ phase_months }}m_ago_pct is null
                 then null
             when
                 fed_target_last_move_date > lookback_{{ phase_months }}m_date

@@ -62,11 +62,11 @@ known_values as (
     from window_months
     left join vintages as in_force
         on
-            window_months.window_month_date = in_force.observation_date
+            in_force.observation_date = window_months.window_month_date
             and {{ vintage_in_force('in_force', 'window_months.trading_date') }}
     left join vintages as revised
         on
-            window_months.window_month_date = revised.observation_date
+            revised.observation_date = window_months.window_month_date
             and revised.is_latest_vintage
 
 ),
@@ -78,9 +78,11 @@ averages as (
     select
         *,
         {% for view in views -%}
-        count(unrate{{ view }}_pct) over three_months as unrate_3m_avg{{ view }}_month_count,
-        avg(unrate{{ view }}_pct) over three_months as unrate_3m_avg{{ view }}_any_pct
-        {{- "," if not loop.last }}
+            count(unrate{{ view }}_pct) over three_months
+                as unrate_3m_avg{{ view }}_month_count,
+            avg(unrate{{ view }}_pct) over three_months
+                as unrate_3m_avg{{ view }}_any_pct
+            {%- if not loop.last %},{% endif %}
         {% endfor %}
     from known_values
     window three_months as (
@@ -95,11 +97,11 @@ gated_averages as (
     select
         *,
         {% for view in views -%}
-        case
-            when unrate_3m_avg{{ view }}_month_count >= {{ min_months_in_average }}
-                then unrate_3m_avg{{ view }}_any_pct
-        end as unrate_3m_avg{{ view }}_pct
-        {{- "," if not loop.last }}
+            case
+                when unrate_3m_avg{{ view }}_month_count >= {{ min_months_in_average }}
+                    then unrate_3m_avg{{ view }}_any_pct
+            end as unrate_3m_avg{{ view }}_pct
+            {%- if not loop.last %},{% endif %}
         {% endfor %}
     from averages
 
@@ -110,9 +112,11 @@ prior_windows as (
     select
         *,
         {% for view in views -%}
-        min(unrate_3m_avg{{ view }}_pct) over prior_year as prior{{ view }}_min_pct,
-        count(unrate_3m_avg{{ view }}_pct) over prior_year as prior{{ view }}_count
-        {{- "," if not loop.last }}
+            min(unrate_3m_avg{{ view }}_pct) over prior_year
+                as prior{{ view }}_min_pct,
+            count(unrate_3m_avg{{ view }}_pct) over prior_year
+                as prior{{ view }}_count
+            {%- if not loop.last %},{% endif %}
         {% endfor %}
     from gated_averages
     window prior_year as (

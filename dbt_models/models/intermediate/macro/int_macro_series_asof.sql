@@ -69,13 +69,13 @@ final as (
     from latest_known
     left join vintages as in_force
         on
-            latest_known.series_id = in_force.series_id
-            and latest_known.observation_date = in_force.observation_date
+            in_force.series_id = latest_known.series_id
+            and in_force.observation_date = latest_known.observation_date
             and {{ vintage_in_force('in_force', 'latest_known.trading_date') }}
     left join vintages as revised
         on
-            latest_known.series_id = revised.series_id
-            and latest_known.observation_date = revised.observation_date
+            revised.series_id = latest_known.series_id
+            and revised.observation_date = latest_known.observation_date
             and revised.is_latest_vintage
 
 )

@@ -79,10 +79,10 @@ final as (
     from periods
     inner join newer_known
         on
-            periods.series_id = newer_known.series_id
-            and periods.observation_date = newer_known.observation_date
+            newer_known.series_id = periods.series_id
+            and newer_known.observation_date = periods.observation_date
     left join macro_series
-        on periods.series_id = macro_series.series_id
+        on macro_series.series_id = periods.series_id
 
 )
 

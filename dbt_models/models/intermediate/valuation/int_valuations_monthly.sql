@@ -43,12 +43,13 @@ anchor as (
 
 ),
 
+-- one row, even when a leg has no index (its symbol is then null)
 legs as (
 
     select
         small_index.symbol as small_symbol,
         large_index.symbol as large_symbol
-    from anchor
+    from anchor  -- noqa: ST11
     left join small_index on 1 = 1
     left join large_index on 1 = 1
 
@@ -104,16 +105,16 @@ bounds as (
 
 digits as (
 
-    select 0 as digit union all select 1 union all select 2 union all select 3
-    union all select 4 union all select 5 union all select 6 union all select 7
-    union all select 8 union all select 9
+    select digit_values.digit
+    from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as digit_values (digit)
 
 ),
 
 month_offsets as (
 
-    select ones.digit + 10 * tens.digit + 100 * hundreds.digit + 1000 * thousands.digit
-        as month_offset
+    select
+        ones.digit + 10 * tens.digit + 100 * hundreds.digit + 1000 * thousands.digit
+            as month_offset
     from digits as ones
     cross join digits as tens
     cross join digits as hundreds

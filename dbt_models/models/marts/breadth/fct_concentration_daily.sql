@@ -92,22 +92,22 @@ compounded as (
     select
         *,
         {%- for name, days in spread_windows.items() %}
-        count(equal_weight_ret_1d) over (
-            partition by fund order by concentration_date
-            rows between {{ days - 1 }} preceding and current row
-        ) as equal_weight_count_{{ name }},
-        count(cap_weight_ret_1d) over (
-            partition by fund order by concentration_date
-            rows between {{ days - 1 }} preceding and current row
-        ) as cap_weight_count_{{ name }},
-        {{ product('1 + equal_weight_ret_1d') }} over (
-            partition by fund order by concentration_date
-            rows between {{ days - 1 }} preceding and current row
-        ) as equal_weight_growth_{{ name }},
-        {{ product('1 + cap_weight_ret_1d') }} over (
-            partition by fund order by concentration_date
-            rows between {{ days - 1 }} preceding and current row
-        ) as cap_weight_growth_{{ name }}{{ "," if not loop.last }}
+            count(equal_weight_ret_1d) over (
+                partition by fund order by concentration_date
+                rows between {{ days - 1 }} preceding and current row
+            ) as equal_weight_count_{{ name }},
+            count(cap_weight_ret_1d) over (
+                partition by fund order by concentration_date
+                rows between {{ days - 1 }} preceding and current row
+            ) as cap_weight_count_{{ name }},
+            {{ product('1 + equal_weight_ret_1d') }} over (
+                partition by fund order by concentration_date
+                rows between {{ days - 1 }} preceding and current row
+            ) as equal_weight_growth_{{ name }},
+            {{ product('1 + cap_weight_ret_1d') }} over (
+                partition by fund order by concentration_date
+                rows between {{ days - 1 }} preceding and current row
+            ) as cap_weight_growth_{{ name }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from daily
 
@@ -145,14 +145,16 @@ final as (
         (compounded.equal_weight_ret_1d - compounded.cap_weight_ret_1d) * 10000
             as equal_minus_cap_1d_bps,
         {%- for name, days in spread_windows.items() %}
-        case
-            when
-                compounded.equal_weight_count_{{ name }} = {{ days }}
-                and compounded.cap_weight_count_{{ name }} = {{ days }}
-                then
-                    (compounded.equal_weight_growth_{{ name }} - compounded.cap_weight_growth_{{ name }})
-                    * 10000
-        end as equal_minus_cap_{{ name }}_bps,
+            case
+                when
+                    compounded.equal_weight_count_{{ name }} = {{ days }}
+                    and compounded.cap_weight_count_{{ name }} = {{ days }}
+                    then
+                        (
+                            compounded.equal_weight_growth_{{ name }}
+                            - compounded.cap_weight_growth_{{ name }}
+                        ) * 10000
+            end as equal_minus_cap_{{ name }}_bps,
         {%- endfor %}
 
         -- the same spread from ETFs (fct_rotation_daily: equal-weight ETF minus cap-weight

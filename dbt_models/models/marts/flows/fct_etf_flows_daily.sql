@@ -98,20 +98,22 @@ rolling_flows as (
     select
         *,
         case
-            when count(flow_usd) over (
-                partition by symbol order by share_date
-                rows between 4 preceding and current row
-            ) = 5
+            when
+                count(flow_usd) over (
+                    partition by symbol order by share_date
+                    rows between 4 preceding and current row
+                ) = 5
                 then sum(flow_usd) over (
                     partition by symbol order by share_date
                     rows between 4 preceding and current row
                 )
         end as flow_5d_usd,
         case
-            when count(flow_usd) over (
-                partition by symbol order by share_date
-                rows between 20 preceding and current row
-            ) = 21
+            when
+                count(flow_usd) over (
+                    partition by symbol order by share_date
+                    rows between 20 preceding and current row
+                ) = 21
                 then sum(flow_usd) over (
                     partition by symbol order by share_date
                     rows between 20 preceding and current row

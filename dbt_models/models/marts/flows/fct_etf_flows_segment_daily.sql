@@ -63,16 +63,20 @@ daily as (
             -- the previous day's assets of the ETFs whose flow is in the sum
             count(
                 case
-                    when segment_flows.segment = '{{ segment }}' and segment_flows.flow_usd is not null
+                    when
+                        segment_flows.segment = '{{ segment }}'
+                        and segment_flows.flow_usd is not null
                         then segment_flows.previous_total_net_assets_usd
                 end
             ) as {{ segment }}_assets_count,
             sum(
                 case
-                    when segment_flows.segment = '{{ segment }}' and segment_flows.flow_usd is not null
+                    when
+                        segment_flows.segment = '{{ segment }}'
+                        and segment_flows.flow_usd is not null
                         then segment_flows.previous_total_net_assets_usd
                 end
-            ) as {{ segment }}_previous_assets_usd{{ "," if not loop.last }}
+            ) as {{ segment }}_previous_assets_usd{% if not loop.last %},{% endif %}
         {% endfor %}
     from days
     left join segment_flows
@@ -91,7 +95,7 @@ daily_pct as (
             case
                 when {{ segment }}_assets_count = {{ segment }}_etf_count
                     then {{ segment }}_flow_usd / nullif({{ segment }}_previous_assets_usd, 0) * 100
-            end as {{ segment }}_flow_pct_of_assets{{ "," if not loop.last }}
+            end as {{ segment }}_flow_pct_of_assets{% if not loop.last %},{% endif %}
         {% endfor %}
     from daily
 
@@ -106,9 +110,11 @@ rolling as (
             {% for n in rolling_days %}
                 {% for unit in ['usd', 'pct_of_assets'] %}
                     case
-                        when count({{ segment }}_flow_{{ unit }}) over (
-                            order by flow_date rows between {{ n - 1 }} preceding and current row
-                        ) = {{ n }}
+                        when
+                            count({{ segment }}_flow_{{ unit }}) over (
+                                order by flow_date
+                                rows between {{ n - 1 }} preceding and current row
+                            ) = {{ n }}
                             then sum({{ segment }}_flow_{{ unit }}) over (
                                 order by flow_date
                                 rows between {{ n - 1 }} preceding and current row
@@ -119,7 +125,7 @@ rolling as (
             sum({{ segment }}_flow_usd) over (
                 partition by year_start order by flow_date
                 rows between unbounded preceding and current row
-            ) as {{ segment }}_flow_ytd_usd{{ "," if not loop.last }}
+            ) as {{ segment }}_flow_ytd_usd{% if not loop.last %},{% endif %}
         {% endfor %}
     from daily_pct
 
@@ -146,7 +152,8 @@ final as (
         {% for n in rolling_days %}
             small_flow_{{ n }}d_usd,
             large_flow_{{ n }}d_usd,
-            small_flow_{{ n }}d_usd - large_flow_{{ n }}d_usd as small_minus_large_flow_{{ n }}d_usd,
+            small_flow_{{ n }}d_usd - large_flow_{{ n }}d_usd
+                as small_minus_large_flow_{{ n }}d_usd,
             small_flow_{{ n }}d_pct_of_assets,
             large_flow_{{ n }}d_pct_of_assets,
             small_flow_{{ n }}d_pct_of_assets - large_flow_{{ n }}d_pct_of_assets

@@ -43,20 +43,20 @@ cpi as (
     ('DGS10', 'dgs10', 'dgs10_pct', 'dgs10_observation_date'),
     ('BAMLH0A0HYM2', 'hy_spread', 'hy_spread_pct', 'hy_spread_observation_date'),
     ('SAHMREALTIME', 'sahm_realtime_fred', 'sahm_realtime_fred_pp', 'sahm_realtime_fred_month_date'),
-] -%}
+] %}
 
 daily_series as (
 
     select
         trading_date,
         {% for series_id, prefix, value_column, observation_column in daily -%}
-        max(case when series_id = '{{ series_id }}' then value end) as {{ value_column }},
-        max(case when series_id = '{{ series_id }}' then observation_date end)
-            as {{ observation_column }},
-        max(case when series_id = '{{ series_id }}' then known_from_date end)
-            as {{ prefix }}_known_from_date,
-        max(case when series_id = '{{ series_id }}' then known_from_kind end)
-            as {{ prefix }}_known_from_kind,
+            max(case when series_id = '{{ series_id }}' then value end) as {{ value_column }},
+            max(case when series_id = '{{ series_id }}' then observation_date end)
+                as {{ observation_column }},
+            max(case when series_id = '{{ series_id }}' then known_from_date end)
+                as {{ prefix }}_known_from_date,
+            max(case when series_id = '{{ series_id }}' then known_from_kind end)
+                as {{ prefix }}_known_from_kind,
         {% endfor -%}
         max(case when series_id = 'UNRATE' then known_from_date end) as unrate_known_from_date,
         max(case when series_id = 'UNRATE' then known_from_kind end) as unrate_known_from_kind
@@ -161,13 +161,13 @@ final as (
 
     from trading_days
     left join fed_target
-        on trading_days.trading_date = fed_target.trading_date
+        on fed_target.trading_date = trading_days.trading_date
     left join daily_series
-        on trading_days.trading_date = daily_series.trading_date
+        on daily_series.trading_date = trading_days.trading_date
     left join sahm
-        on trading_days.trading_date = sahm.trading_date
+        on sahm.trading_date = trading_days.trading_date
     left join cpi_pivoted
-        on trading_days.trading_date = cpi_pivoted.trading_date
+        on cpi_pivoted.trading_date = trading_days.trading_date
 
 )
 

@@ -31,11 +31,17 @@ yields as (
     select
         observation_date,
         {% for tenor, series_id in tenors -%}
-            max(case when series_id = '{{ series_id }}' then value end) as {{ series_id | lower }}_pct
-            {{- "," if not loop.last }}
+            max(case when series_id = '{{ series_id }}' then value end)
+                as {{ series_id | lower }}_pct
+            {%- if not loop.last %},{% endif %}
         {% endfor %}
     from macro_observations
-    where series_id in ({% for tenor, series_id in tenors %}'{{ series_id }}'{{ ", " if not loop.last }}{% endfor %})
+    where
+        series_id in (
+            {% for tenor, series_id in tenors -%}
+                '{{ series_id }}'{% if not loop.last %},{% endif %}
+            {% endfor %}
+        )
     group by observation_date
 
 ),
@@ -49,7 +55,7 @@ pair_days as (
         rotation.rotation_date,
         rotation.spread_1d_bps,
         {% for tenor, series_id in tenors -%}
-            yields.{{ series_id | lower }}_pct{{ "," if not loop.last }}
+            yields.{{ series_id | lower }}_pct{% if not loop.last %},{% endif %}
         {% endfor %}
     from rotation
     left join yields
@@ -66,7 +72,7 @@ yield_changes as (
         {% for tenor, series_id in tenors -%}
             {{ series_id | lower }}_pct - lag({{ series_id | lower }}_pct) over (
                 partition by pair_id order by rotation_date
-            ) as {{ series_id | lower }}_change_pp{{ "," if not loop.last }}
+            ) as {{ series_id | lower }}_change_pp{% if not loop.last %},{% endif %}
         {% endfor %}
     from pair_days
 
@@ -77,11 +83,15 @@ regressions as (
     select
         *,
         {% for tenor, series_id in tenors -%}
-            regr_count(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows as obs_count_{{ tenor }},
-            regr_sxx(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows as sxx_{{ tenor }},
-            regr_slope(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows as slope_{{ tenor }},
-            regr_r2(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows as r2_{{ tenor }}
-            {{- "," if not loop.last }}
+            regr_count(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows
+                as obs_count_{{ tenor }},
+            regr_sxx(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows
+                as sxx_{{ tenor }},
+            regr_slope(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows
+                as slope_{{ tenor }},
+            regr_r2(spread_1d_bps, {{ series_id | lower }}_change_pp) over trailing_rows
+                as r2_{{ tenor }}
+            {%- if not loop.last %},{% endif %}
         {% endfor %}
     from yield_changes
     window trailing_rows as (
@@ -115,7 +125,7 @@ final as (
             case
                 when obs_count_{{ tenor }} >= {{ min_obs }} and sxx_{{ tenor }} > 0
                     then r2_{{ tenor }}
-            end as r_squared_{{ tenor }}_frac{{ "," if not loop.last }}
+            end as r_squared_{{ tenor }}_frac{% if not loop.last %},{% endif %}
         {% endfor %}
 
     from regressions

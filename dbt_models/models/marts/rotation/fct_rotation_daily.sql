@@ -35,20 +35,22 @@ trailing_windows as (
 
         -- simple moving averages of the ratio, null until the window is full
         case
-            when count(ratio) over (
-                partition by pair_id order by rotation_date
-                rows between {{ ma_short_days - 1 }} preceding and current row
-            ) = {{ ma_short_days }}
+            when
+                count(ratio) over (
+                    partition by pair_id order by rotation_date
+                    rows between {{ ma_short_days - 1 }} preceding and current row
+                ) = {{ ma_short_days }}
                 then avg(ratio) over (
                     partition by pair_id order by rotation_date
                     rows between {{ ma_short_days - 1 }} preceding and current row
                 )
         end as ratio_ma_50,
         case
-            when count(ratio) over (
-                partition by pair_id order by rotation_date
-                rows between {{ ma_long_days - 1 }} preceding and current row
-            ) = {{ ma_long_days }}
+            when
+                count(ratio) over (
+                    partition by pair_id order by rotation_date
+                    rows between {{ ma_long_days - 1 }} preceding and current row
+                ) = {{ ma_long_days }}
                 then avg(ratio) over (
                     partition by pair_id order by rotation_date
                     rows between {{ ma_long_days - 1 }} preceding and current row

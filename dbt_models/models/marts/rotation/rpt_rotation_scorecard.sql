@@ -118,8 +118,8 @@ scorecard_days as (
         ) as valuation_month
     from trading_days
     where trading_days.trading_date >= coalesce(
-        (select min(rotation_date) from rotation),
-        (select min(trading_date) from trading_days)
+        (select min(rotation.rotation_date) from rotation),
+        (select min(all_days.trading_date) from trading_days as all_days)
     )
 
 ),
@@ -183,19 +183,27 @@ inputs as (
                     '; ',
                     case
                         when not leg_days.small_is_priced
-                            then 'no price of ' || leg_days.small_symbol || ' that day ('
-                            || coalesce(
-                                'last price ' || cast(leg_days.small_last_price_date as {{ dbt.type_string() }}),
-                                'none before'
-                            ) || ')'
+                            then
+                                'no price of ' || leg_days.small_symbol || ' that day ('
+                                || coalesce(
+                                    'last price '
+                                    || cast(
+                                        leg_days.small_last_price_date as {{ dbt.type_string() }}
+                                    ),
+                                    'none before'
+                                ) || ')'
                     end,
                     case
                         when not leg_days.large_is_priced
-                            then 'no price of ' || leg_days.large_symbol || ' that day ('
-                            || coalesce(
-                                'last price ' || cast(leg_days.large_last_price_date as {{ dbt.type_string() }}),
-                                'none before'
-                            ) || ')'
+                            then
+                                'no price of ' || leg_days.large_symbol || ' that day ('
+                                || coalesce(
+                                    'last price '
+                                    || cast(
+                                        leg_days.large_last_price_date as {{ dbt.type_string() }}
+                                    ),
+                                    'none before'
+                                ) || ')'
                     end
                 )
             when rotation.regime is null

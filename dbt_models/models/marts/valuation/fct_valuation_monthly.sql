@@ -37,11 +37,14 @@ window_stats as (
         {% for prefix, relative_col in measures %}
             count(history.{{ relative_col }}) as {{ prefix }}window_months,
             sum(
-                case when history.{{ relative_col }} <= this_month.{{ relative_col }} then 1 else 0 end
+                case
+                    when history.{{ relative_col }} <= this_month.{{ relative_col }} then 1 else 0
+                end
             ) as {{ prefix }}at_or_below_count,
             avg(history.{{ relative_col }}) as {{ prefix }}window_mean,
             stddev_samp(history.{{ relative_col }}) as {{ prefix }}window_stddev,
-            min(history.{{ relative_col }}) as {{ prefix }}window_min{{ "," if not loop.last }}
+            min(history.{{ relative_col }})
+                as {{ prefix }}window_min{% if not loop.last %},{% endif %}
         {% endfor %}
     from relative as this_month
     inner join relative as history
@@ -75,21 +78,25 @@ final as (
             (relative.{{ relative_col }} - 1) * 100 as {{ prefix }}discount_pct,
         {% endfor %}
 
-        -- the discount against its trailing window
+        -- the discount against its trailing window (sqlfluff reads `window_stats.` followed by an
+        -- empty prefix as an unqualified reference)
+        -- noqa: disable=RF02
         {% for prefix, relative_col in measures %}
             window_stats.{{ prefix }}window_months,
             case
                 when relative.{{ relative_col }} is not null
-                    then cast(window_stats.{{ prefix }}at_or_below_count as {{ type_double() }})
-                    / window_stats.{{ prefix }}window_months
+                    then
+                        cast(window_stats.{{ prefix }}at_or_below_count as {{ type_double() }})
+                        / window_stats.{{ prefix }}window_months
             end as {{ prefix }}discount_percentile_frac,
             (relative.{{ relative_col }} - window_stats.{{ prefix }}window_mean)
             / nullif(window_stats.{{ prefix }}window_stddev, 0) as {{ prefix }}discount_zscore,
             case
                 when relative.{{ relative_col }} is not null
                     then relative.{{ relative_col }} <= window_stats.{{ prefix }}window_min
-            end as is_{{ prefix }}lookback_low{{ "," if not loop.last }}
+            end as is_{{ prefix }}lookback_low{% if not loop.last %},{% endif %}
         {% endfor %}
+        -- noqa: enable=RF02
 
     from relative
     inner join window_stats
