@@ -78,16 +78,13 @@ def _fetch(run: Run, keys: list[str]) -> Loaded:
 
 
 def _upsert(run: Run, keys: list[str], loaded: Loaded) -> None:
-    """The keys' frames as one load; then, for raw/prices, the members' batches."""
+    """The keys' frames upserted as one load."""
     whole, digests = loaded.files.whole, loaded.files.loaded(keys, loaded.fetched)
     with run.duckdb.get_connection() as con:
         result, loaded.frame = upsert(
             run, con, loaded.fetched.frames, *replacing(run, whole, keys), digests=digests
         )
     loaded.results = [] if result is None else [result]
-    if run.ingest.members:
-        loaded.members, batches = load_members(run, keys, loaded.last_loaded)
-        loaded.results += batches
 
 
 def _warn(run: Run, loaded: Loaded, ignored: dict[str, str]) -> None:
@@ -163,6 +160,9 @@ def _ingest_asset(table: str) -> AssetsDefinition:
         keys = ingest.keys(run.source)
         loaded = _fetch(run, keys)
         _upsert(run, keys, loaded)
+        if ingest.members:  # then the members' prices, fetched and upserted batch by batch
+            loaded.members, batches = load_members(run, keys, loaded.last_loaded)
+            loaded.results += batches
         members = loaded.members.symbols if loaded.members else []
         ignored = ignored_files(run.source, ingest, members)
         _warn(run, loaded, ignored)

@@ -52,10 +52,11 @@ class Run:
         duckdb: DuckDBResource,
     ) -> "Run":
         """The run as configured: the run's config, else the settings."""
+        source = settings.client()
         full_refresh = config.full_refresh or settings.full_refresh
         allow_shrink = config.allow_shrink or settings.allow_shrink
         load = Load.of(table, context.run.run_id, allow_shrink)
-        return cls(context, duckdb, table, settings.client(), settings, full_refresh, load)
+        return cls(context, duckdb, table, source, settings, full_refresh, load)
 
     @property
     def ingest(self) -> Ingest:
