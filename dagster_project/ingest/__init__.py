@@ -1,10 +1,11 @@
 """Ingest assets: one per raw contract, each an upsert of what the configured source returns.
 
 A load is incremental: each symbol or series is fetched from its last loaded date minus an
-overlap (revisions overwrite), unless a full refresh is asked for. Keys are fetched one by one
-(the live source: several at once); a key that fails is reported and does not stop the others,
-and the asset's blocking check ``all_keys_loaded`` then fails, so no mart is rebuilt on a
-partial load. Each load is validated before it is written: a refused load writes nothing.
+overlap (revisions overwrite), unless a full refresh is asked for (docs/architecture.md, on the
+incremental machinery). Keys are fetched one by one (the live source: several at once); a key
+that fails is reported and does not stop the others, and the asset's blocking check
+``all_keys_loaded`` then fails, so no mart is rebuilt on a partial load. Each load is validated
+before it is written: a refused load writes nothing.
 
 ``raw/constituents`` loads the members of each fund or index (the source's ``funds()``: the
 sample's indexes, the iShares funds of the instruments seed for files and live); ``raw/prices``
