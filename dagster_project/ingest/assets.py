@@ -64,8 +64,9 @@ class Loaded:
 
 
 def _fetch(run: Run, keys: list[str]) -> Loaded:
-    """The stored rows not yet validated validated (dagster_project.gate), then ``keys``
-    fetched, each from its last loaded date minus the overlap (or whole: ``Run.fetch_from``)."""
+    """``keys`` fetched, each from its last loaded date minus the overlap (or whole:
+    ``Run.fetch_from``); first, the gate validates the stored rows loaded since the table's
+    suite last passed (dagster_project.gate)."""
     with run.duckdb.get_connection() as con:
         run.load.gate.validate_stored(con)
         last_loaded = {} if run.full_refresh else warehouse.last_dates(con, run.table)
