@@ -53,13 +53,15 @@ class Source(Protocol):
     use. A source raises ``FetchError`` when a key cannot be delivered at all, ``NotProvided``
     when it never offers that key.
 
-    A source may say how many keys the loader should fetch at once (``concurrency``, default 1:
-    the live source's HTTP client bounds its requests in flight to it), and whether a fund
-    member already loaded up to the instruments' latest date may be skipped (``skip_current``,
-    default True; a folder of files, which can be edited without new dates, says False).
+    Each source also says how many keys the loader fetches at once (``concurrency``: 1, but the
+    live source's HTTP client bounds its requests in flight to it), and whether a fund member
+    already loaded up to the instruments' latest date may be skipped (``skip_current``: True,
+    but a folder of files, which can be edited without new dates, says False).
     """
 
     name: str
+    concurrency: int  # keys fetched at once
+    skip_current: bool  # a member loaded as far as it is needed is not fetched again
 
     def prices(self, symbol: str, start: date, end: date) -> pd.DataFrame:
         """symbol, date, open, high, low, close, adj_close (total-return close or NaN), volume."""

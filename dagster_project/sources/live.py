@@ -46,6 +46,7 @@ class LiveSource:
     """Fetches one symbol or series at a time from FRED, Yahoo, Stooq, iShares and SPDR."""
 
     name = "live"
+    skip_current = True  # a member loaded as far as it is needed is not asked again
 
     def __init__(
         self,

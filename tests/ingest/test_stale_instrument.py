@@ -9,6 +9,8 @@ stops at its last price, and the scorecard's momentum is missing after it, sayin
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from dagster import materialize
 from support.calendar_twin import expected_calendar
 from support.constituent_market import run_dbt
 
+from dagster_project.reference import stale_instruments
 from dagster_project.resources import RotationSettings, build_resources
 from dagster_project.trading_calendar import trading_calendar
 
@@ -108,3 +111,26 @@ def test_the_scorecard_says_why_its_momentum_is_missing(stale):
     assert len(before) > 7000 and before["momentum_missing_reason"].isna().all()
     # the other signals go on: the last day has every one but momentum
     assert card.iloc[-1]["signals_available"] == 6
+
+
+def test_stale_instruments_are_named_with_what_they_stop():
+    last = {
+        "^GSPC": date(2026, 2, 11),
+        "SPY": date(2026, 6, 12),
+        "^RUT": date(2026, 6, 5),  # 7 days behind: a week, not more
+        "IJR": date(2024, 4, 19),
+        "L0001": date(2020, 1, 2),  # a member: not asked about
+    }
+    stale = stale_instruments(last, ["^GSPC", "SPY", "^RUT", "IJR", "RSP"])  # RSP: nothing loaded
+    assert list(stale) == ["IJR", "^GSPC"]
+    assert stale["^GSPC"].startswith("^GSPC: last price 2026-02-11, 121 days before SPY's")
+    # no longer the calendar's: ^GSPC ends its own pair only, the marts go on
+    assert stale["^GSPC"].endswith(
+        "every pair with ^GSPC (rut_spx) ends 2026-02-11; the daily marts go on to the trading"
+        " calendar's last day without it"
+    )
+    assert "every pair with IJR (ijr_spy) ends 2024-04-19;" in stale["IJR"]
+    # an instrument in no pair (IVV: the seed's pairs use SPY) ends only its own figures
+    ivv = stale_instruments({"IVV": date(2026, 1, 2), "SPY": date(2026, 6, 12)}, ["IVV", "SPY"])
+    assert list(ivv) == ["IVV"] and "IVV's own figures end 2026-01-02;" in ivv["IVV"]
+    assert stale_instruments({}, ["SPY"]) == {}

@@ -1,20 +1,14 @@
-"""The raw/prices and raw/constituents assets on the live source, against real HTTP on 127.0.0.1.
+"""raw/constituents and raw/prices on the live source, against real HTTP on 127.0.0.1.
 
-For each way Yahoo misbehaves, one symbol (IWM) fails: the asset reports it by symbol and URL,
-its blocking check ``all_keys_loaded`` fails (so no mart is rebuilt), IWM's rows in the
-warehouse stay exactly as they were, and every other symbol still loads.
-
-Constituents: the iShares funds' holdings load, then their members' prices, politely (a
-threaded server counts the requests in flight and notes when they arrive); a run that fails
-for some members, or is killed half way, is re-run and fetches only the members still missing.
+The iShares funds' holdings load, then their members' prices, politely (a threaded server counts
+the requests in flight and notes when they arrive); a run that fails for some members, or is
+killed half way, is re-run and fetches only the members still missing.
 """
 
-import json
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from datetime import date, timedelta
 
@@ -24,127 +18,12 @@ import pytest
 from dagster import materialize
 from pytest_httpserver import HTTPServer
 from support.holdings_csv import holdings_csv
-from werkzeug import Request, Response
+from support.live_yahoo import DAYS, UNKNOWN, Server, chart
+from werkzeug import Response
 
-from dagster_project import reference, warehouse
+from dagster_project import warehouse
 from dagster_project.ingest import ingest_assets
 from dagster_project.resources import RotationSettings, build_resources
-from dagster_project.sources.ishares import FUNDS
-
-DAYS = ["2026-01-05", "2026-01-06", "2026-01-07"]
-FAILING = "IWM"
-
-
-def chart(closes: list[float | None]) -> str:
-    stamps = [int(pd.Timestamp(f"{d} 16:00", tz="America/New_York").timestamp()) for d in DAYS]
-    quote = {"open": closes, "high": closes, "low": closes, "close": closes, "volume": [1] * 3}
-    result = {
-        "meta": {"exchangeTimezoneName": "America/New_York"},
-        "timestamp": stamps,
-        "indicators": {"quote": [quote], "adjclose": [{"adjclose": closes}]},
-    }
-    return json.dumps({"chart": {"result": [result], "error": None}})
-
-
-UNKNOWN = json.dumps(
-    {"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found"}}}
-)
-
-
-def too_late() -> Response:
-    time.sleep(2.5)  # past the client's 1.5 s timeout
-    return Response(chart([1.0, 2.0, 3.0]), content_type="application/json")
-
-
-FAILURES = {
-    "timeout": too_late,
-    "429 forever": lambda: Response("slow down", status=429, headers={"Retry-After": "0"}),
-    "503 forever": lambda: Response("unavailable", status=503),
-    "HTML with status 200": lambda: Response(
-        "<!DOCTYPE html><html><body>consent</body></html>", content_type="text/html"
-    ),
-    "chart.error": lambda: Response(UNKNOWN, status=404, content_type="application/json"),
-    "empty body": lambda: Response("", content_type="application/json"),
-    "truncated JSON": lambda: Response(
-        chart([1.0, 2.0, 3.0])[:80], content_type="application/json"
-    ),
-    "a close that is not a number": lambda: Response(
-        chart(["abc", 2.0, 3.0]), content_type="application/json"
-    ),
-    "an unknown time zone": lambda: Response(
-        chart([1.0, 2.0, 3.0]).replace("America/New_York", "Mars/Base"),
-        content_type="application/json",
-    ),
-    "a result that is not an object": lambda: Response(
-        json.dumps({"chart": {"result": ["x"], "error": None}}), content_type="application/json"
-    ),
-}
-
-
-@pytest.fixture
-def settings(tmp_path, httpserver) -> RotationSettings:
-    return RotationSettings(
-        source="live",
-        warehouse=str(tmp_path / "w.duckdb"),
-        start_date=DAYS[0],
-        yahoo_url=httpserver.url_for("/").rstrip("/"),
-        http_retries=1,
-        http_backoff=0.01,
-        http_timeout=1.5,  # headroom for a good response on a busy machine (0.5 s was flaky)
-        http_concurrency=1,  # pytest-httpserver serves one request at a time: no queueing
-        http_rate=0,
-    )
-
-
-def rows_of(settings: RotationSettings, symbol: str) -> pd.DataFrame:
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
-        return con.execute("select * from raw.prices where symbol = ? order by date", [symbol]).df()
-
-
-def serve_good_symbols(httpserver) -> None:
-    for symbol in (s for s in reference.symbols() if s != FAILING):
-        path = (
-            f"/v8/finance/chart/{reference.instruments().set_index('symbol').yahoo_symbol[symbol]}"
-        )
-        httpserver.expect_request(path).respond_with_data(
-            chart([100.0, 101.0, 102.0]), content_type="application/json"
-        )
-
-
-@pytest.mark.parametrize("failure", FAILURES)
-def test_a_failing_symbol_is_reported_and_its_rows_stay_as_they_were(settings, httpserver, failure):
-    previous = pd.DataFrame(
-        {"symbol": FAILING, "date": pd.to_datetime(DAYS), "close": [50.0, 51.0, 52.0]}
-    )
-    with duckdb.connect(settings.warehouse_path) as con:
-        warehouse.upsert(con, "prices", previous, source="live")
-    before = rows_of(settings, FAILING)
-
-    serve_good_symbols(httpserver)
-    httpserver.expect_request(f"/v8/finance/chart/{FAILING}").respond_with_handler(
-        lambda request: FAILURES[failure]()
-    )
-    prices_asset = next(a for a in ingest_assets if a.key.to_user_string() == "raw/prices")
-    result = materialize([prices_asset], resources=build_resources(settings), raise_on_error=False)
-
-    assert not result.success  # the blocking completeness check failed the run
-    (check,) = [
-        e.asset_check_evaluation_data
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-        and e.asset_check_evaluation_data.check_name == "all_keys_loaded"
-    ]
-    assert not check.passed
-    assert check.description == f"failed: {FAILING}"
-    message = check.metadata["failed"].value
-    assert message.startswith(f"- {FAILING}: ")
-    assert f"/v8/finance/chart/{FAILING}" in message  # names the URL
-    pd.testing.assert_frame_equal(rows_of(settings, FAILING), before)
-    for symbol in ("SPY", "^RUT"):  # the others loaded
-        assert rows_of(settings, symbol)["close"].tolist() == [100.0, 101.0, 102.0]
-
-
-# --- constituents and their members' prices -----------------------------------------------------
 
 
 def assets(*keys: str) -> list:
@@ -153,70 +32,6 @@ def assets(*keys: str) -> list:
 
 def checks(result) -> dict[str, object]:
     return {c.check_name: c for c in result.get_asset_check_evaluations()}
-
-
-class Server:
-    """Chart and holdings answers, noting each request's path and arrival, and how many
-    requests are served at once (the handler holds each one ``delay`` seconds)."""
-
-    def __init__(self, httpserver: HTTPServer, delay: float = 0.0):
-        self.httpserver, self.delay = httpserver, delay
-        self.lock = threading.Lock()
-        self.in_flight = self.peak = 0
-        self.arrivals: list[tuple[float, str]] = []
-        self.failing: set[str] = set()
-        self.slow: dict[str, float] = {}
-        self.held: set[str] = set()  # answered only once ``release`` is set
-        self.release = threading.Event()
-
-    @property
-    def url(self) -> str:
-        return self.httpserver.url_for("/").rstrip("/")
-
-    def paths(self) -> list[str]:
-        return [path for _, path in self.arrivals]
-
-    def members_asked(self) -> set[str]:
-        instruments = set(reference.instruments()["yahoo_symbol"])
-        charts = {p.removeprefix("/v8/finance/chart/") for p in self.paths() if "/chart/" in p}
-        return charts - instruments
-
-    def handle(self, respond):
-        def handler(request: Request) -> Response:
-            with self.lock:
-                self.in_flight += 1
-                self.peak = max(self.peak, self.in_flight)
-                self.arrivals.append((time.monotonic(), request.path))
-            try:
-                time.sleep(self.slow.get(request.path, self.delay))
-                if request.path in self.held:
-                    self.release.wait(timeout=60)
-                if request.path in self.failing:
-                    return Response("unavailable", status=503)
-                return respond()
-            finally:
-                with self.lock:
-                    self.in_flight -= 1
-
-        return handler
-
-    def chart(self, ticker: str) -> None:
-        self.httpserver.expect_request(f"/v8/finance/chart/{ticker}").respond_with_handler(
-            self.handle(
-                lambda: Response(chart([10.0, 11.0, 12.0]), content_type="application/json")
-            )
-        )
-
-    def holdings(self, fund: str, text: str) -> None:
-        product, slug = FUNDS[fund]
-        path = f"/us/products/{product}/{slug}/1467271812596.ajax"
-        self.httpserver.expect_request(path).respond_with_handler(
-            self.handle(lambda: Response(text, content_type="text/csv"))
-        )
-
-    def instruments(self) -> None:
-        for ticker in reference.instruments()["yahoo_symbol"]:
-            self.chart(ticker)
 
 
 @pytest.fixture

@@ -1,0 +1,82 @@
+"""One run of an ingest asset: what every step of its load reads."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from dagster import AssetExecutionContext, DagsterLogManager
+from dagster_duckdb import DuckDBResource
+from duckdb import DuckDBPyConnection
+
+from dagster_project import plausibility
+from dagster_project.gate import Gate
+from dagster_project.ingest.files import Files, files_of
+from dagster_project.ingest.rebased import stored_overlaps
+from dagster_project.ingest.specs import INGESTS, Ingest, IngestConfig
+from dagster_project.resources import RotationSettings
+from dagster_project.sources import Source
+
+
+@dataclass
+class Load:
+    """What every load of one ingest asset's run must pass (see dagster_project.gate)."""
+
+    gate: Gate
+    max_shrink: float | None  # None: a replacing load may delete any share (allowed on purpose)
+
+    @classmethod
+    def of(cls, table: str, run_id: str, allow_shrink: bool) -> "Load":
+        shrink = None if allow_shrink else plausibility.bounds()[("max_shrink", "all")]
+        return cls(Gate(table, run_id), shrink)
+
+
+@dataclass
+class Run:
+    """An ingest asset's run: its table, the configured source, and the warehouse it loads."""
+
+    context: AssetExecutionContext
+    duckdb: DuckDBResource
+    table: str
+    source: Source
+    settings: RotationSettings
+    full_refresh: bool  # every key fetched from the start date, its history replaced
+    load: Load
+
+    @classmethod
+    def start(
+        cls,
+        context: AssetExecutionContext,
+        table: str,
+        config: IngestConfig,
+        settings: RotationSettings,
+        duckdb: DuckDBResource,
+    ) -> "Run":
+        """The run as configured: the run's config, else the settings."""
+        source = settings.client()
+        full_refresh = config.full_refresh or settings.full_refresh
+        allow_shrink = config.allow_shrink or settings.allow_shrink
+        load = Load.of(table, context.run.run_id, allow_shrink)
+        return cls(context, duckdb, table, source, settings, full_refresh, load)
+
+    @property
+    def ingest(self) -> Ingest:
+        return INGESTS[self.table]
+
+    @property
+    def log(self) -> DagsterLogManager:
+        return self.context.log
+
+    @property
+    def workers(self) -> int:
+        """How many keys are fetched at once."""
+        return max(1, int(self.source.concurrency or 1))
+
+    def fetch_from(
+        self, con: DuckDBPyConnection, keys: list[str], last_loaded: dict[str, date]
+    ) -> tuple[Files, dict[str, date], pd.DataFrame | None]:
+        """Where the fetch of ``keys`` starts: the files source's keys to reload whole
+        (``Files.whole``), the last loaded date of the others (their overlap is fetched), and
+        the stored overlaps of the histories a source may re-base (``rebased``)."""
+        files = files_of(con, self.source, self.table, keys, last_loaded)
+        since = {k: d for k, d in last_loaded.items() if k not in files.whole}
+        return files, since, stored_overlaps(con, self.table, keys, since, self.settings)
