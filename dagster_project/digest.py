@@ -7,9 +7,9 @@ One line per table of the ``raw`` and ``marts`` schemas: its rows and a hash of 
 hash leaves out what differs between two builds of the same data (``loaded_at``, load ids, the
 load log and audit tables) and rounds floats to 9 significant digits. Comparing two warehouses
 goes further for any table whose hash differs: its rows are matched on every non-float column
-(each table's grain is among them) and each float compared to a relative 1e-9, and the first
-differences are printed. Exits 1 when
-the warehouses differ.
+(each table's grain is among them) and each float compared to a relative 1e-9 (or an absolute
+1e-12, for sums that cancel to zero), and the first differences are printed. Exits 1 when the
+warehouses differ.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ SCHEMAS = ("raw", "marts")
 SKIPPED_TABLES = ("raw.load_log", "raw.file_digests", "raw.quarantine")  # about loads, not data
 SKIPPED_COLUMNS = ("loaded_at", "load_id", "quarantined_at")
 RELATIVE = 1e-9
+# below this, a float is zero plus rounding: DuckDB sums in parallel, in no fixed order, so a
+# sum that cancels to about 1e-16 differs from build to build (fct_concentration_daily)
+ABSOLUTE = 1e-12
 SHOWN = 5  # differences printed per table
 
 
@@ -65,7 +68,7 @@ def digest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
 
 def differences(a: pd.DataFrame, b: pd.DataFrame, floats: list[str]) -> list[str]:
     """Rows of ``a`` and ``b`` (one table, two builds) that differ: matched on every other
-    column, floats compared to a relative 1e-9 (both missing is equal)."""
+    column, floats compared to a relative 1e-9 or an absolute 1e-12 (both missing is equal)."""
     keys = [c for c in a.columns if c not in floats]
     both = a.merge(b, on=keys, how="outer", suffixes=("", "_b"), indicator=True)
     found = [
@@ -76,7 +79,7 @@ def differences(a: pd.DataFrame, b: pd.DataFrame, floats: list[str]) -> list[str
     matched = both[both["_merge"] == "both"]
     for column in floats:
         x, y = matched[column].to_numpy(float), matched[f"{column}_b"].to_numpy(float)
-        same = np.isclose(x, y, rtol=RELATIVE, atol=0.0, equal_nan=True)
+        same = np.isclose(x, y, rtol=RELATIVE, atol=ABSOLUTE, equal_nan=True)
         for i in np.flatnonzero(~same)[:SHOWN]:
             found.append(
                 f"{column} {float(x[i])!r} != {float(y[i])!r} at {matched.iloc[i][keys].to_dict()}"

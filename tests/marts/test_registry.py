@@ -180,3 +180,16 @@ def test_nothing_reads_the_manifest_at_import():
         [sys.executable, "-c", IMPORTS_ONLY], capture_output=True, text=True, cwd=Path.cwd()
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_reports_marts_are_marts_of_the_registry():
+    from dagster_project.report import MARTS as read_by_the_report
+
+    assert [m.name for m in map(marts.mart, read_by_the_report)] == read_by_the_report
+    assert set(report_deps()) >= set(marts.asset_keys(read_by_the_report))
+
+
+def report_deps():
+    from dagster_project.report import rotation_report
+
+    return rotation_report.asset_deps[rotation_report.key]

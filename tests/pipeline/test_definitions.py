@@ -14,23 +14,13 @@ from dagster import AssetKey
 from dagster_dbt import DbtCliResource
 from support.constituent_market import run_dbt
 
+from dagster_project import marts
 from dagster_project.definitions import build_definitions, defs
 from dagster_project.resources import DBT_PROJECT_DIR, build_resources, settings_from_env
 from dagster_project.transform import KEPT_BUILDS
 
 RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
-MARTS = [
-    "fct_prices_daily",
-    "fct_rotation_daily",
-    "fct_rotation_episodes",
-    "rpt_rotation_episode_summary",
-    "fct_valuation_monthly",
-    "fct_etf_flows_daily",
-    "fct_etf_flows_segment_daily",
-    "fct_macro_daily",
-    "fct_rate_sensitivity",
-    "rpt_rotation_scorecard",
-]
+MARTS = [m.name for m in marts.marts()]  # the registry: every mart of the dbt project
 BUILDS = DBT_PROJECT_DIR / "target"  # dagster-dbt's target folder of each dbt build is in it
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pandas as pd
 
-from dagster_project.digest import compare, digest, main
+from dagster_project.digest import compare, differences, digest, main
 
 
 def test_a_warehouse_equals_its_copy_and_a_change_is_named(sample_warehouse, tmp_path):
@@ -45,3 +46,11 @@ def test_a_warehouse_equals_its_copy_and_a_change_is_named(sample_warehouse, tmp
     assert any(f.startswith("raw.prices: only in the first") and "'IWM'" in f for f in found), found
     assert "raw.prices: 1" in "\n".join(found)  # the row counts, first
     assert main([str(sample_warehouse), str(copy)]) == 1
+
+
+def test_floats_near_zero_are_compared_to_an_absolute_1e_12():
+    # a sum that cancels comes out as rounding noise, in no fixed order between builds
+    first = pd.DataFrame({"day": [1, 2, 3], "x": [-2.6404e-16, 0.5, 1e-9]})
+    second = pd.DataFrame({"day": [1, 2, 3], "x": [-2.6399e-16, 0.5, 1.1e-9]})
+    (found,) = differences(first, second, ["x"])
+    assert found.startswith("x 1e-09 != 1.1e-09")

@@ -28,6 +28,7 @@ class FilesSource:
 
     name = "files"
     skip_current = False  # files change in place: every member's file is read on each run
+    concurrency = 1  # files are read one at a time
 
     def __init__(self, data_dir: str | Path | None):
         if not data_dir:

@@ -34,6 +34,8 @@ class SampleSource:
     """
 
     name = "sample"
+    concurrency = 1  # one key at a time: every request is a slice of the generated history
+    skip_current = True  # a member loaded as far as it is needed is not fetched again
 
     def __init__(
         self, seed: int = DEFAULT_SEED, end: date = DEFAULT_END, members: int = DEFAULT_MEMBERS
