@@ -162,10 +162,17 @@ def index_returns(prices: pd.DataFrame, funds) -> pd.DataFrame:
     return pd.concat(parts)[["fund", "date", "index_ret_1d", "index_ret_63d"]]
 
 
-def expected_breadth(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFrame:
-    members = daily_members(prices, constituents)
+def breadth_from_members(
+    members: pd.DataFrame, prices: pd.DataFrame, funds: list[str]
+) -> pd.DataFrame:
+    """fct_breadth_daily from the member rows (``daily_members``) and the funds' own prices."""
     members = members[members["is_member"]]
     groups = members.groupby(["fund", "date"])
+    moves = members[["fund", "date"]].assign(
+        advances=members["ret_1d"] > 0,
+        declines=members["ret_1d"] < 0,
+        unchanged=members["ret_1d"] == 0,
+    )
     frame = pd.DataFrame(
         {
             "member_count": groups.size(),
@@ -173,9 +180,7 @@ def expected_breadth(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.Dat
             "above_ma_50_frac": groups["is_above_ma_50"].mean(),
             "ma_200_member_count": groups["is_above_ma_200"].count(),
             "above_ma_200_frac": groups["is_above_ma_200"].mean(),
-            "advances": groups["ret_1d"].agg(lambda r: (r > 0).sum()),
-            "declines": groups["ret_1d"].agg(lambda r: (r < 0).sum()),
-            "unchanged": groups["ret_1d"].agg(lambda r: (r == 0).sum()),
+            **moves.groupby(["fund", "date"]).sum(),
             "high_low_member_count": groups["is_new_high_252d"].count(),
             "new_highs_252d": groups["is_new_high_252d"].sum(),
             "new_lows_252d": groups["is_new_low_252d"].sum(),
@@ -188,7 +193,6 @@ def expected_breadth(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.Dat
     frame["net_new_highs_frac"] = frame["net_new_highs_252d"] / frame[
         "high_low_member_count"
     ].replace(0, np.nan)
-    funds = sorted(constituents["fund"].unique())
     frame = frame.merge(index_returns(prices, funds), on=["fund", "date"], how="left")
     frame["participation_1d_bps"] = (frame["median_member_ret_1d"] - frame["index_ret_1d"]) * 1e4
     frame["participation_63d_bps"] = (frame["median_member_ret_63d"] - frame["index_ret_63d"]) * 1e4
@@ -196,37 +200,54 @@ def expected_breadth(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.Dat
     return frame.sort_values(["fund", "breadth_date"]).reset_index(drop=True)
 
 
+def expected_breadth(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFrame:
+    funds = sorted(constituents["fund"].unique())
+    return breadth_from_members(daily_members(prices, constituents), prices, funds)
+
+
 # ------------------------------------------------------------------------------ concentration
 def _compounded(returns: np.ndarray, width: int) -> np.ndarray:
     return _trailing(1 + returns, width, np.prod)  # NaN in the window: NaN
 
 
-def _concentration_day(fund: str, day, group: pd.DataFrame, top_n: int) -> dict:
-    """One fund's day: the weights' shares and the day's equal- and cap-weighted returns."""
-    weights = group["drifted_weight"].dropna().to_numpy()
-    total = weights.sum() if len(weights) else np.nan
-    share = weights / total
-    day_return = group[
-        group["is_held_overnight"]
-        & group["ret_1d"].notna()
-        & group["previous_drifted_weight"].notna()
+def _concentration_days(members: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """Each fund's day: the snapshot in force, the drifted weights' shares (the top N, the
+    largest, the effective number of names) and the day's equal- and cap-weighted returns of
+    the members held at the previous close."""
+    keys = ["fund", "date"]
+    members = members.astype({"drifted_weight": float, "previous_drifted_weight": float})
+    days = members.groupby(keys)[["snapshot_as_of", "snapshot_member_count"]].first()
+    weighted = members.loc[members["drifted_weight"].notna(), [*keys, "drifted_weight"]]
+    total = weighted.groupby(keys)["drifted_weight"].transform("sum")
+    shares = weighted[keys].assign(share=weighted["drifted_weight"] / total)
+    shares = shares.sort_values([*keys, "share"], ascending=[True, True, False])
+    by_day = shares.groupby(keys)["share"]
+    top = shares[by_day.cumcount() < top_n].groupby(keys)["share"].sum()
+    squared = shares.assign(share=shares["share"] ** 2).groupby(keys)["share"].sum()
+    in_day = members[
+        members["is_held_overnight"]
+        & members["ret_1d"].notna()
+        & members["previous_drifted_weight"].notna()
     ]
-    held = day_return["previous_drifted_weight"].to_numpy()
-    ret = day_return["ret_1d"].to_numpy()
-    return {
-        "fund": fund,
-        "concentration_date": day,
-        "snapshot_date": group["snapshot_as_of"].iloc[0],
-        "snapshot_member_count": group["snapshot_member_count"].iloc[0],
-        "unweighted_member_count": group["snapshot_member_count"].iloc[0] - len(weights),
-        "weighted_member_count": len(weights),
-        "top_10_weight_frac": np.sort(share)[::-1][:top_n].sum() if len(share) else np.nan,
-        "largest_weight_frac": share.max() if len(share) else np.nan,
-        "effective_names": 1 / (share**2).sum() if len(share) else np.nan,
-        "return_member_count": len(ret),
-        "equal_weight_ret_1d": ret.mean() if len(ret) else np.nan,
-        "cap_weight_ret_1d": (held * ret).sum() / held.sum() if len(ret) else np.nan,
-    }
+    in_day = in_day.assign(weighted_ret=in_day["previous_drifted_weight"] * in_day["ret_1d"])
+    returns = in_day.groupby(keys)
+    weighted_count = by_day.size().reindex(days.index, fill_value=0)
+    frame = pd.DataFrame(
+        {
+            "snapshot_date": days["snapshot_as_of"],
+            "snapshot_member_count": days["snapshot_member_count"],
+            "unweighted_member_count": days["snapshot_member_count"] - weighted_count,
+            "weighted_member_count": weighted_count,
+            "top_10_weight_frac": top,
+            "largest_weight_frac": by_day.max(),
+            "effective_names": 1 / squared,
+            "return_member_count": returns.size().reindex(days.index, fill_value=0),
+            "equal_weight_ret_1d": returns["ret_1d"].mean(),
+            "cap_weight_ret_1d": returns["weighted_ret"].sum()
+            / returns["previous_drifted_weight"].sum(),
+        }
+    )
+    return frame.reset_index().rename(columns={"date": "concentration_date"})
 
 
 def _equal_minus_cap_windows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -266,20 +287,19 @@ def _etf_pair_spreads(frame: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame
     return frame
 
 
-def expected_concentration(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFrame:
-    top_n = project_vars()["concentration_top_n"]
-    members = daily_members(prices, constituents)
-    frame = pd.DataFrame(
-        [
-            _concentration_day(fund, day, group, top_n)
-            for (fund, day), group in members.groupby(["fund", "date"])
-        ]
-    )
+def concentration_from_members(members: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+    """fct_concentration_daily from the member rows (``daily_members``) and the ETF pair's
+    prices."""
+    frame = _concentration_days(members, project_vars()["concentration_top_n"])
     frame["equal_minus_cap_1d_bps"] = (
         frame["equal_weight_ret_1d"] - frame["cap_weight_ret_1d"]
     ) * 1e4
     frame = _etf_pair_spreads(_equal_minus_cap_windows(frame), prices)
     return frame.sort_values(["fund", "concentration_date"]).reset_index(drop=True)
+
+
+def expected_concentration(prices: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFrame:
+    return concentration_from_members(daily_members(prices, constituents), prices)
 
 
 def assert_matches(mart: pd.DataFrame, expected: pd.DataFrame, key: list[str], **tolerance) -> None:
