@@ -1,8 +1,9 @@
 """End to end: materialize everything on the sample source into a temporary DuckDB file, then
 check the marts against an independent pandas computation of the same figures.
 
-The pandas side reads only raw.prices and the pairs seed, and computes every figure its own way
-(groupby year-ends, sliding windows in numpy), so a shared mistake is unlikely.
+The pandas side (support/rotation_twin.py) reads only raw.prices and the pairs seed, and computes
+every figure its own way (groupby year-ends, sliding windows in numpy), so a shared mistake is
+unlikely.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from numpy.lib.stride_tricks import sliding_window_view
+from support.rotation_twin import expected_rotation, expected_ytd
 
 from dagster_project import reference, warehouse
 from dagster_project.definitions import build_definitions
 from dagster_project.resources import RotationSettings
 
-SPREAD_DAYS = [1, 5, 10, 21, 63, 126, 252]
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
 
 
@@ -43,56 +43,6 @@ def raw_prices(warehouse_path) -> pd.DataFrame:
     frame = frame[frame["symbol"].isin(reference.symbols())]
     frame["px"] = frame["adj_close"].fillna(frame["close"])  # adj_close where present
     return frame.sort_values(["symbol", "date"]).reset_index(drop=True)
-
-
-def expected_ytd(prices: pd.DataFrame) -> pd.Series:
-    """Per symbol: price / last price of the previous calendar year - 1 (NaN in the first year)."""
-    out = []
-    for _, group in prices.groupby("symbol", sort=False):
-        year = group["date"].dt.year
-        year_end = group.groupby(year)["px"].last()
-        base = year.map(year_end.shift(1))
-        out.append(group["px"] / base - 1)
-    return pd.concat(out)
-
-
-def trailing_windows(values: np.ndarray, width: int) -> np.ndarray:
-    """Row i holds values[i-width+1 .. i]; rows without a full window hold NaN."""
-    padded = np.concatenate([np.full(width - 1, np.nan), values])
-    return sliding_window_view(padded, width)
-
-
-def expected_rotation(prices: pd.DataFrame) -> pd.DataFrame:
-    prices = prices.assign(ret_ytd=expected_ytd(prices))
-    by_symbol = {s: g.set_index("date") for s, g in prices.groupby("symbol")}
-    frames = []
-    for pair in reference.pairs().itertuples():
-        small, large = by_symbol[pair.small_symbol], by_symbol[pair.large_symbol]
-        days = small.index.intersection(large.index).sort_values()
-        s, g = small.loc[days, "px"].to_numpy(), large.loc[days, "px"].to_numpy()
-        rel = (s / g) / (s[0] / g[0]) * 100
-        frame = pd.DataFrame({"pair_id": pair.pair_id, "rotation_date": days, "ratio": rel})
-        for window in (50, 200):
-            frame[f"ratio_ma_{window}"] = trailing_windows(rel, window).mean(axis=1)
-        for n in SPREAD_DAYS:
-            r_small = np.r_[np.full(n, np.nan), s[n:] / s[:-n] - 1]
-            r_large = np.r_[np.full(n, np.nan), g[n:] / g[:-n] - 1]
-            frame[f"spread_{n}d_bps"] = (r_small - r_large) * 10000
-        frame["spread_ytd_bps"] = (
-            small.loc[days, "ret_ytd"].to_numpy() - large.loc[days, "ret_ytd"].to_numpy()
-        ) * 10000
-        spread10 = frame["spread_10d_bps"].to_numpy()
-        history = trailing_windows(np.r_[np.nan, spread10[:-1]], 756)  # the 756 days before
-        frame["spread_10d_zscore"] = (spread10 - history.mean(axis=1)) / history.std(axis=1, ddof=1)
-        frame["relative_drawdown"] = rel / np.maximum.accumulate(rel) - 1
-        ma50, ma200 = frame["ratio_ma_50"], frame["ratio_ma_200"]
-        frame["regime"] = np.select(
-            [ma200.isna(), (rel > ma200) & (ma50 > ma200), (rel < ma200) & (ma50 < ma200)],
-            [None, "small_cap_leadership", "large_cap_leadership"],
-            default="neutral",
-        )
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,25 +1,19 @@
 """fct_breadth_daily against an independent pandas computation, on a synthetic cross-section.
 
-constituent_market.py generates about 50 members each for ^RUT and ^GSPC (month-end holdings
-with members joining, leaving and returning, a weekend snapshot, a member priced only after the
-snapshot listing it, gaps, a holding without prices), loads them into a fresh warehouse and
-builds the marts with dbt; its pandas twin computes every column from the definitions. Every
-row and column is compared, and the mart passes its Great Expectations suite.
+support/constituent_market.py generates about 50 members each for ^RUT and ^GSPC (month-end
+holdings with members joining, leaving and returning, a weekend snapshot, a member priced only
+after the snapshot listing it, gaps, a holding without prices), and the marts are built from it
+with dbt (the fixture breadth_warehouse); the pandas twin (support/breadth_twin.py) computes
+every column from the definitions. Every row and column is compared, and the mart passes its
+Great Expectations suite.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from support.constituent_market import (
-    FUNDS,
-    UNPRICED_MEMBER,
-    assert_matches,
-    build_warehouse,
-    expected_breadth,
-    generate,
-    read,
-)
+from support.breadth_twin import assert_matches, expected_breadth
+from support.constituent_market import FUNDS, UNPRICED_MEMBER, generate, read
 
 from dagster_project import quality, reference
 
@@ -33,9 +27,9 @@ def market() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def mart() -> pd.DataFrame:
+def mart(breadth_warehouse) -> pd.DataFrame:
     return read(
-        build_warehouse(), "select * from marts.fct_breadth_daily order by fund, breadth_date"
+        breadth_warehouse, "select * from marts.fct_breadth_daily order by fund, breadth_date"
     )
 
 
@@ -67,8 +61,8 @@ def test_no_rows_before_the_first_snapshot(mart, market):
         assert mart.loc[mart["fund"] == fund, "breadth_date"].is_monotonic_increasing
 
 
-def test_members_stay_out_of_the_instrument_marts():
-    path = build_warehouse()
+def test_members_stay_out_of_the_instrument_marts(breadth_warehouse):
+    path = breadth_warehouse
     prices = read(path, "select distinct symbol from marts.fct_prices_daily")
     assert set(prices["symbol"]) <= set(reference.instruments()["symbol"])
     members = read(path, "select distinct symbol from intermediate.int_member_returns_daily")

@@ -1,10 +1,10 @@
 """int_fund_members_daily and int_fund_member_totals_daily built incrementally equal their pandas
 twin on the data loaded so far.
 
-The synthetic cross-section of constituent_market.py arrives in steps, as a live warehouse gets
-it: history, then new days, then a revised old price, a new holdings snapshot and an old
-snapshot replaced without one of its members, then the rest. dbt builds the breadth marts after
-each step; each time, every row of int_fund_members_daily and of both marts (computed from
+The synthetic cross-section (support/constituent_market.py) arrives in steps, as a live
+warehouse gets it: history, then new days, then a revised old price, a new holdings snapshot and
+an old snapshot replaced without one of its members, then the rest. dbt builds the breadth marts
+after each step; each time, every row of int_fund_members_daily and of both marts (computed from
 int_fund_member_totals_daily) must equal the pandas twin on the raw data loaded so far, and the
 rows of both tables before the first changed day must have been kept, not rewritten (their
 inputs_loaded_at or members_loaded_at is the earlier build's). A build with other code (here a
@@ -20,18 +20,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from support.constituent_market import (
-    BUILD_FLAGS,
-    MODELS,
+from support.breadth_twin import (
     assert_matches,
     daily_members,
     expected_breadth,
     expected_concentration,
-    generate,
-    load_raw,
-    read,
-    run_dbt,
 )
+from support.constituent_market import BUILD_FLAGS, MODELS, generate, load_raw, read, run_dbt
 
 from dagster_project import warehouse
 

@@ -81,13 +81,13 @@ def missing_reasons(con: duckdb.DuckDBPyConnection, pair: str, frame: pd.DataFra
     return reason
 
 
-def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    pair = VARS["scorecard_pair"]
+def scorecard_days(con: duckdb.DuckDBPyConnection, pair: str) -> pd.DataFrame:
+    """Every calendar day from the pair's first common day on, whether the pair has a row or
+    not, with its regime and why its momentum is missing."""
     rotation = con.execute(
         "select pair_id, rotation_date, regime from marts.fct_rotation_daily where pair_id = ?",
         [pair],
     ).df()
-    # every calendar day from the pair's first common day on, whether the pair has a row or not
     days = expected_calendar(con)
     if len(rotation):
         days = days[days >= rotation["rotation_date"].min()]
@@ -100,6 +100,12 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     rotation["has_row"] = rotation["has_row"].astype("boolean").fillna(False).astype(bool)
     rotation["pair_id"] = pair
     rotation["momentum_missing_reason"] = missing_reasons(con, pair, rotation)
+    return rotation.drop(columns="rotation_date")
+
+
+def with_inputs(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, pair: str) -> pd.DataFrame:
+    """The days joined with the valuation of the last complete month (the month before the
+    day's month), the same day's flows and macro, and the small leg's breadth."""
     valuation = con.execute(
         "select month_start, discount_percentile_frac from marts.fct_valuation_monthly"
     ).df()
@@ -111,22 +117,25 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "select trading_date, fed_cycle_phase, sahm_triggered, core_cpi_yoy_pct"
         " from marts.fct_macro_daily"
     ).df()
-    frame = rotation.drop(columns="rotation_date")
-    # the last complete month: the month before the day's month
-    frame["valuation_month"] = (frame["scorecard_date"].dt.to_period("M") - 1).dt.to_timestamp()
-    frame = frame.merge(
-        valuation, left_on="valuation_month", right_on="month_start", how="left"
-    ).merge(flows, left_on="scorecard_date", right_on="flow_date", how="left")
+    month = (frame["scorecard_date"].dt.to_period("M") - 1).dt.to_timestamp()
+    frame = (
+        frame.assign(valuation_month=month)
+        .merge(valuation, left_on="valuation_month", right_on="month_start", how="left")
+        .merge(flows, left_on="scorecard_date", right_on="flow_date", how="left")
+    )
     frame = frame.merge(macro, left_on="scorecard_date", right_on="trading_date", how="left")
-    frame = frame.merge(
+    return frame.merge(
         small_leg_breadth(con, pair), left_on="scorecard_date", right_on="breadth_date", how="left"
     )
 
+
+def signals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each signal by its rule from the joined inputs (NaN where an input is missing)."""
     pct = frame["discount_percentile_frac"]
     core = frame["core_cpi_yoy_pct"]
     above = frame["breadth_above_ma_200_frac"]
     participation = frame["breadth_participation_63d_bps"]
-    signals = pd.DataFrame(
+    out = pd.DataFrame(
         {
             "momentum_signal": frame["regime"].map(
                 {"small_cap_leadership": 1, "large_cap_leadership": -1, "neutral": 0}
@@ -163,12 +172,19 @@ def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             ),
         }
     ).astype(float)
-    signals.loc[pct.isna(), "valuation_signal"] = np.nan
-    signals.loc[core.isna(), "inflation_risk_signal"] = np.nan
-    signals.loc[above.isna() | participation.isna(), "breadth_signal"] = np.nan
-    frame = pd.concat([frame, signals], axis=1)
-    frame["composite_score"] = signals.fillna(0).sum(axis=1)
-    frame["signals_available"] = signals.notna().sum(axis=1)
+    out.loc[pct.isna(), "valuation_signal"] = np.nan
+    out.loc[core.isna(), "inflation_risk_signal"] = np.nan
+    out.loc[above.isna() | participation.isna(), "breadth_signal"] = np.nan
+    return out
+
+
+def expected(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    pair = VARS["scorecard_pair"]
+    frame = with_inputs(con, scorecard_days(con, pair), pair)
+    rules = signals(frame)
+    frame = pd.concat([frame, rules], axis=1)
+    frame["composite_score"] = rules.fillna(0).sum(axis=1)
+    frame["signals_available"] = rules.notna().sum(axis=1)
     threshold = VARS["scorecard_composite_threshold"]
     frame["composite_label"] = np.select(
         [frame["composite_score"] >= threshold, frame["composite_score"] <= -threshold],

@@ -19,7 +19,7 @@ import yaml
 from dagster_project import reference
 
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
-DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_models" / "dbt_project.yml"
+DBT_PROJECT = Path(reference.PROJECT_ROOT) / "dbt_models" / "dbt_project.yml"
 MEASURES = {"forward": "", "trailing": "trailing_"}  # metric -> column prefix of the stats
 
 

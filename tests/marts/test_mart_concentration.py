@@ -1,5 +1,5 @@
 """fct_concentration_daily against an independent pandas computation, on a synthetic
-cross-section (constituent_market.py: the same warehouse as test_mart_breadth.py).
+cross-section (support/constituent_market.py: the same warehouse as test_mart_breadth.py).
 
 The pandas side finds each day's snapshot with searchsorted, drifts the snapshot weights by each
 member's return since the snapshot's close, sorts the weights for the top 10, and compounds the
@@ -14,13 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from support.constituent_market import (
-    assert_matches,
-    build_warehouse,
-    expected_concentration,
-    generate,
-    read,
-)
+from support.breadth_twin import assert_matches, expected_concentration
+from support.constituent_market import generate, read
 
 from dagster_project import quality
 
@@ -29,9 +24,9 @@ KEY = ["fund", "concentration_date"]
 
 
 @pytest.fixture(scope="module")
-def mart() -> pd.DataFrame:
+def mart(breadth_warehouse) -> pd.DataFrame:
     return read(
-        build_warehouse(),
+        breadth_warehouse,
         "select * from marts.fct_concentration_daily order by fund, concentration_date",
     )
 
