@@ -86,9 +86,9 @@ def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Cou
 def speed_probe() -> str:
     """How fast this machine is now. Its speed varies, within an evening too, and the figures of
     two runs compare only at the same speed, so each benchmark prints this beside them: the
-    seconds for ``sum(range(10**8))`` (1.0 s in the fast state, up to 2.2 s) and for importing
-    great_expectations in a fresh process (2.5-3.3 s: imports, which every build is mostly
-    made of, slow down apart from the arithmetic)."""
+    seconds for ``sum(range(10**8))`` and for importing great_expectations in a fresh process
+    (imports, which every build is mostly made of, slow down apart from the arithmetic; the
+    ranges seen are in docs/benchmarks.md)."""
     started = time.perf_counter()
     sum(range(10**8))
     arithmetic = time.perf_counter() - started

@@ -84,7 +84,7 @@ class Gate:
                 self.results.append(result)
                 if result.meta["rows_validated"] >= quality.CHUNK_ROWS // 10:
                     # GX's garbage (cycles holding the rows validated) would otherwise wait for
-                    # a rare full collection: a batch of members each, 0.2 GB a batch at scale
+                    # a rare full collection, a batch of members each (docs/benchmarks.md)
                     gc.collect()
                 problems += [
                     _described(o, provenance, table)

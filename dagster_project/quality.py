@@ -160,7 +160,7 @@ def row_wise(suite_name: str) -> bool:
 
 def _as_nanoseconds(frame: pd.DataFrame) -> pd.DataFrame:
     """Datetime columns in nanoseconds: GX compares only datetime64[ns] columns vectorized
-    (DuckDB gives microseconds): a date check on 5 M rows took 7.7 s row by row, 0.2 s so."""
+    (DuckDB gives microseconds), row by row otherwise: many times slower (docs/benchmarks.md)."""
     columns = {
         c: "datetime64[ns]"
         for c, dtype in frame.dtypes.items()
@@ -269,13 +269,13 @@ def run_suite(frames: Iterable[pd.DataFrame], suite_name: str, today: date | Non
 
     Several frames are chunks of one table, split by its key's first column, so that a table of
     millions of rows never sits in memory at once (only for ``row_wise`` suites): GX's pandas
-    validation holds about 0.4 GB per million price rows. ``meta["rows_validated"]`` counts
+    validation holds several times the frame's own size. ``meta["rows_validated"]`` counts
     the rows.
     """
     chunks, rows = [], 0
     # GX leaves reference cycles holding the frame: a big one is freed by a collection before
     # the next chunk. Frozen, the objects made before (half a million in Dagster's process) are
-    # not scanned again by each collection: 0.02 s instead of 0.3 s.
+    # not scanned again by each collection (docs/benchmarks.md).
     gc.freeze()
     try:
         for frame in frames:

@@ -64,7 +64,7 @@ def dbt_assets_definition() -> AssetsDefinition:
         warehouse.
 
         dbt's unit tests check the models' SQL on fixed inputs, not the data: they run with the
-        test suite (tests/test_dbt_unit.py), not in every build.
+        test suite (tests/marts/test_dbt_unit.py), not in every build.
         """
         dbt_vars = json.dumps(
             {"warehouse_path": settings.warehouse_path, "duckdb_memory": settings.duckdb_memory}
@@ -102,7 +102,7 @@ def keep_parse(build_target: Path) -> None:
 def prune_builds(build_target: Path, keep: int = KEPT_BUILDS) -> None:
     """Delete the target folders of all but the newest ``keep`` builds of this asset.
 
-    dagster-dbt leaves one per build (``<op>-<run id>-<hash>``: about 11 MB of manifest,
+    dagster-dbt leaves one per build (``<op>-<run id>-<hash>``: a manifest,
     compiled SQL and dbt's log), so a daily schedule would fill the disk. The newest stay for
     reading a failed build's dbt.log; ``build_target``, the one just done, always.
     """

@@ -1,5 +1,5 @@
-"""fct_rotation_daily in pandas, the twin the mart is compared with (tests/test_end_to_end.py)
-and a peer of the benchmark benchmarks/marts_vs_peers.py.
+"""fct_rotation_daily in pandas: the twin the mart is compared with
+(tests/pipeline/test_end_to_end.py), and a peer of the benchmark benchmarks/marts_vs_peers.py.
 
 It reads only the instruments' prices (``px``: adj_close where present, else close) and the
 pairs seed, and computes every figure its own way (groupby year-ends, sliding windows in
