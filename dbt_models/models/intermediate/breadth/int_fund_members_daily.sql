@@ -35,9 +35,9 @@ snapshot_days as (
 
 ),
 
--- raw.load_log (dagster_project/warehouse/loadlog.py: one row per load of a raw table) is read by its
--- name, not as a dbt source: a source becomes an asset key in Dagster, and this bookkeeping
--- table is no asset (`--select key:raw/*` would refuse a key it cannot materialize)
+-- raw.load_log (dagster_project/warehouse/loadlog.py: one row per load of a raw table) is read
+-- by its name, not as a dbt source: a source becomes an asset key in Dagster, and this
+-- bookkeeping table is no asset (`--select key:raw/*` would refuse a key it cannot materialize)
 loads as (
 
     select * from raw.load_log
