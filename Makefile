@@ -6,6 +6,9 @@ BIN := .venv/bin
 MANIFEST := dbt_models/target/manifest.json
 DBT_FILES := $(shell find dbt_models -path dbt_models/target -prune -o -type f \
 	\( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+# and its folders: a file deleted or moved changes its folder's time, so the manifest follows
+DBT_DIRS := $(shell find dbt_models \( -path dbt_models/target -o -path dbt_models/logs \) -prune \
+	-o -type d -print)
 
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -41,7 +44,7 @@ $(BIN)/.synced: pyproject.toml uv.lock
 	@touch $@
 
 # The dbt manifest is parsed once here, not at every import of the Dagster definitions.
-$(MANIFEST): $(BIN)/.synced $(DBT_FILES)
+$(MANIFEST): $(BIN)/.synced $(DBT_FILES) $(DBT_DIRS)
 	$(BIN)/dbt parse --quiet --project-dir dbt_models --profiles-dir dbt_models
 	@touch $@
 

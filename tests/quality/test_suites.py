@@ -5,10 +5,13 @@ The good and bad frames of each domain's suites are tested in test_suites_<domai
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 from support.good_frames import DOMAINS, GOOD
+from support.suite_cases import failures
 
-from dagster_project import quality, warehouse
+from dagster_project import marts, quality, warehouse
 from dagster_project.reference import PROJECT_ROOT
 
 MART_MODELS = sorted((PROJECT_ROOT / "dbt_models" / "models" / "marts").glob("*/*.sql"))
@@ -52,3 +55,22 @@ def test_the_sample_warehouse_passes_every_suite(sample_warehouse):
     }
     assert {name: f for name, f in failed.items() if f} == {}
     assert all(len(frame) for frame in frames.values())
+
+
+def test_a_column_added_to_a_marts_yml_needs_no_change_to_its_suite_or_good_frame(monkeypatch):
+    # adding a column touches the mart's SQL and yml only: the suite's column set and the good
+    # frame both follow the yml (the registry of marts)
+    suite = "marts_fct_valuation_monthly"
+    real = marts.mart("fct_valuation_monthly")
+    added = dataclasses.replace(real, columns=(*real.columns, "new_column"))
+    monkeypatch.setattr(marts, "mart", lambda name: added)
+    quality.load_suite.cache_clear()
+    try:
+        frame = GOOD[suite]()
+        assert list(frame.columns) == [*real.columns, "new_column"]
+        assert [o.describe() for o in failures(frame, suite)] == []
+        assert [o.expectation for o in failures(frame.drop(columns="new_column"), suite)] == [
+            "expect_table_columns_to_match_set"
+        ]
+    finally:
+        quality.load_suite.cache_clear()

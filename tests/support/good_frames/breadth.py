@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from support.good_frames.columns import as_in_the_yml
 from support.suite_values import days
 
 BREADTH = "marts_fct_breadth_daily"
@@ -76,7 +77,9 @@ def good_fct_concentration_daily() -> pd.DataFrame:
     return frame
 
 
-GOOD = {
-    BREADTH: good_fct_breadth_daily,
-    CONCENTRATION: good_fct_concentration_daily,
-}
+GOOD = as_in_the_yml(
+    {
+        BREADTH: good_fct_breadth_daily,
+        CONCENTRATION: good_fct_concentration_daily,
+    }
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from support.good_frames.columns import as_in_the_yml
 from support.suite_values import days
 
 FLOWS = "marts_fct_etf_flows_daily"
@@ -77,7 +78,9 @@ def good_fct_etf_flows_segment_daily() -> pd.DataFrame:
     return frame
 
 
-GOOD = {
-    FLOWS: good_fct_etf_flows_daily,
-    SEGMENT: good_fct_etf_flows_segment_daily,
-}
+GOOD = as_in_the_yml(
+    {
+        FLOWS: good_fct_etf_flows_daily,
+        SEGMENT: good_fct_etf_flows_segment_daily,
+    }
+)

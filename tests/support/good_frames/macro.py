@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from support.good_frames.columns import as_in_the_yml
 from support.suite_values import bools, days, ints
 
 MACRO_DAILY = "marts_fct_macro_daily"
@@ -100,7 +101,9 @@ def good_fct_rate_sensitivity() -> pd.DataFrame:
     )
 
 
-GOOD = {
-    MACRO_DAILY: good_fct_macro_daily,
-    RATES: good_fct_rate_sensitivity,
-}
+GOOD = as_in_the_yml(
+    {
+        MACRO_DAILY: good_fct_macro_daily,
+        RATES: good_fct_rate_sensitivity,
+    }
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from support.good_frames.columns import as_in_the_yml
 from support.suite_values import bools, days, ints
 
 PRICES_DAILY = "marts_fct_prices_daily"
@@ -155,10 +156,12 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
     )
 
 
-GOOD = {
-    PRICES_DAILY: good_fct_prices_daily,
-    ROTATION: good_fct_rotation_daily,
-    EPISODES: good_fct_rotation_episodes,
-    SUMMARY: good_rpt_rotation_episode_summary,
-    SCORECARD: good_rpt_rotation_scorecard,
-}
+GOOD = as_in_the_yml(
+    {
+        PRICES_DAILY: good_fct_prices_daily,
+        ROTATION: good_fct_rotation_daily,
+        EPISODES: good_fct_rotation_episodes,
+        SUMMARY: good_rpt_rotation_episode_summary,
+        SCORECARD: good_rpt_rotation_scorecard,
+    }
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from support.good_frames.columns import as_in_the_yml
 from support.suite_values import days
 
 VALUATION = "marts_fct_valuation_monthly"
@@ -38,6 +39,8 @@ def good_fct_valuation_monthly() -> pd.DataFrame:
     return frame
 
 
-GOOD = {
-    VALUATION: good_fct_valuation_monthly,
-}
+GOOD = as_in_the_yml(
+    {
+        VALUATION: good_fct_valuation_monthly,
+    }
+)
