@@ -20,7 +20,7 @@ import duckdb
 from dagster import materialize
 
 from dagster_project.ingest import ingest_assets
-from dagster_project.resources import DBT_PROJECT_DIR, RotationSettings, build_resources
+from dagster_project.resources import DBT_PROJECT_DIR, WarehouseResource, build_resources
 
 
 def timed(args: list[str], warehouse: Path, target: Path) -> float:
@@ -39,8 +39,8 @@ def main() -> None:
     repeat = parser.parse_args().repeat
     with tempfile.TemporaryDirectory() as folder:
         warehouse, target = Path(folder) / "rotation.duckdb", Path(folder) / "target"
-        settings = RotationSettings(warehouse=str(warehouse))
-        assert materialize(ingest_assets, resources=build_resources(settings)).success
+        resources = build_resources(WarehouseResource(path=str(warehouse)))
+        assert materialize(ingest_assets, resources=resources).success
         timed(["seed"], warehouse, target)
         results = {
             "dbt run (models)": [timed(["run"], warehouse, target) for _ in range(repeat)],

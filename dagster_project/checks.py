@@ -17,9 +17,10 @@ from dagster import (
     MetadataValue,
     asset_check,
 )
-from dagster_duckdb import DuckDBResource
 
-from dagster_project import quality, warehouse
+from dagster_project import quality
+from dagster_project.resources import WarehouseResource
+from dagster_project.warehouse import append_audit, save_validation
 
 
 def whole_table_result(con, suite_name: str):
@@ -39,13 +40,15 @@ def suite_check(suite_name: str) -> AssetChecksDefinition:
         description=f"Great Expectations suite expectations/{suite_name}.json on {table},"
         " on the whole table.",
     )
-    def _check(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
+    def _check(
+        context: AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> AssetCheckResult:
         run_id = context.run.run_id
-        with duckdb.get_connection() as con:
+        with warehouse.get_connection() as con:
             result = whole_table_result(con, suite_name)
             outcomes = quality.outcomes(result)
-            warehouse.append_audit(con, quality.audit_rows(outcomes, suite_name, run_id))
-            warehouse.save_validation(con, suite_name, run_id, quality.result_json(result))
+            append_audit(con, quality.audit_rows(outcomes, suite_name, run_id))
+            save_validation(con, suite_name, run_id, quality.result_json(result))
         validated = result.meta["rows_validated"]
         failed = [o for o in outcomes if not o.success]
         for outcome in failed:

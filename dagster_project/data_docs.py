@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
-from dagster_duckdb import DuckDBResource
 
 from dagster_project import checks, quality, warehouse
-from dagster_project.resources import RotationSettings
+from dagster_project.resources import WarehouseResource
 
 EXTERNAL = re.compile(
     r"<link[^>]+href=\"https?://[^>]*>"
@@ -94,12 +93,10 @@ def _result(con, suite_name: str, run_id: str | None):
     description="Great Expectations Data Docs of every suite, readable offline: what each check"
     " validated (each mart whole, each raw table's rows of its latest load).",
 )
-def data_docs(
-    context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
-) -> MaterializeResult:
-    with duckdb.get_connection() as con:
+def data_docs(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    with warehouse.get_connection() as con:
         results = {name: _result(con, name, context.run.run_id) for name in quality.suite_names()}
-    folder = Path(settings.warehouse_path).parent / "data_docs"
+    folder = Path(warehouse.database).parent / "data_docs"
     index = build(results, folder)
     context.log.info(f"Data Docs: {index}")
     return MaterializeResult(

@@ -8,14 +8,15 @@ from dagster_project.checks import suite_checks
 from dagster_project.data_docs import data_docs
 from dagster_project.ingest import ingest_assets
 from dagster_project.report import rotation_report
-from dagster_project.resources import RotationSettings, build_resources, settings_from_env
+from dagster_project.resources import resources_from_env
 from dagster_project.schedules import schedules
 from dagster_project.serving import serving_after_marts
 from dagster_project.trading_calendar import trading_calendar
 from dagster_project.transform import dbt_assets_definition
 
 
-def build_definitions(settings: RotationSettings) -> Definitions:
+def build_definitions(resources: dict[str, object]) -> Definitions:
+    """The project's definitions with ``resources`` (``resources.build_resources``)."""
     return Definitions(
         assets=[
             *ingest_assets,
@@ -27,10 +28,11 @@ def build_definitions(settings: RotationSettings) -> Definitions:
         ],
         asset_checks=suite_checks,
         schedules=schedules,
-        resources=build_resources(settings),
+        resources=resources,
         # One process: the multiprocess executor re-parses dbt in every step (docs/benchmarks.md).
         executor=in_process_executor,
     )
 
 
-defs = build_definitions(settings_from_env())
+# configured when a run launches, from the ROTATION_* variables (dagster_project.resources)
+defs = build_definitions(resources_from_env())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.resources import settings_from_env
+from dagster_project.resources import WarehouseResource, from_env
 from dagster_project.serving import serving_paths
 
 
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path, help="SQL files, one query each")
     parser.add_argument("--database", type=Path, help="default: the serving database")
     args = parser.parse_args(argv)
-    database = args.database or serving_paths(settings_from_env().warehouse_path)[0]
+    database = args.database or serving_paths(from_env(WarehouseResource).database)[0]
     if not database.exists():
         print(f"{database} does not exist yet: run `make run` first", file=sys.stderr)
         return 1

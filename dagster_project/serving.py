@@ -46,10 +46,9 @@ from dagster import (
     MetadataValue,
     asset,
 )
-from dagster_duckdb import DuckDBResource
 
 from dagster_project import marts
-from dagster_project.resources import RotationSettings
+from dagster_project.resources import WarehouseResource
 
 KEEP = 3  # version folders kept at least: the published one and the two before it
 KEEP_FOR = timedelta(hours=24)  # and every version published within this time
@@ -235,17 +234,15 @@ def publish(
     return Published(version, database, folder, rows, sources, retained)
 
 
-def publish_run(
-    context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
-) -> MaterializeResult:
+def publish_run(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     """Publish the warehouse's marts for this run, through the writer's connection."""
-    with duckdb.get_connection() as con:
+    with warehouse.get_connection() as con:
         published = publish(
-            settings.warehouse_path,
+            warehouse.database,
             context.run.run_id,
             con=con,
-            keep=settings.serving_keep,
-            keep_for=timedelta(hours=settings.serving_keep_hours),
+            keep=warehouse.serving_keep,
+            keep_for=timedelta(hours=warehouse.serving_keep_hours),
         )
     context.log.info(f"published {published.version} to {published.database}")
     rows = "\n".join(f"| marts.{t} | {n} |" for t, n in published.rows.items())
@@ -274,9 +271,9 @@ def serving_asset(deps: Sequence[AssetKey] = ()) -> AssetsDefinition:
         ),
     )
     def serving_published(
-        context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
+        context: AssetExecutionContext, warehouse: WarehouseResource
     ) -> MaterializeResult:
-        return publish_run(context, settings, duckdb)
+        return publish_run(context, warehouse)
 
     return serving_published
 

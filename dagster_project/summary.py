@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from dagster_project import marts, reference
-from dagster_project.resources import settings_from_env
+from dagster_project.resources import WarehouseResource, from_env
 
 RAW_DATE_COLUMNS = {  # raw table: its date column
     "raw.prices": "date",
@@ -135,10 +135,10 @@ def member_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def main() -> None:
-    settings = settings_from_env()
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+    database = from_env(WarehouseResource).database
+    with duckdb.connect(database, read_only=True) as con:
         sources = [s for (s,) in con.execute("select distinct source from raw.prices").fetchall()]
-        print(f"\nWarehouse {settings.warehouse_path} (source: {', '.join(sources)})")
+        print(f"\nWarehouse {database} (source: {', '.join(sources)})")
         if "sample" in sources:
             print("NOTE: the sample source is SYNTHETIC data, not market history.")
         print("\n" + table_counts(con).to_string(index=False))

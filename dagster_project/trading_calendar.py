@@ -12,12 +12,12 @@ from datetime import date
 
 import pandas as pd
 from dagster import AssetExecutionContext, MaterializeResult, asset
-from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection
 
-from dagster_project import reference, warehouse
-from dagster_project.resources import RotationSettings
+from dagster_project import reference
+from dagster_project.resources import SourceResource, WarehouseResource
 from dagster_project.sources.calendar import trading_days
+from dagster_project.warehouse import latest_loaded_day, write_trading_calendar
 
 KEY = ["raw", "trading_calendar"]
 # what the calendar's end is read from: the asset runs after their loads
@@ -28,7 +28,7 @@ def calendar_days(con: DuckDBPyConnection, start: date, today: date) -> pd.Datet
     """The NYSE trading days from ``start`` through the latest day loaded for any instrument of
     the seed, ETF or macro series (``warehouse.latest_loaded_day``), but not after ``today``;
     none when nothing is loaded yet."""
-    latest = warehouse.latest_loaded_day(con, reference.symbols())
+    latest = latest_loaded_day(con, reference.symbols())
     if latest is None:
         return pd.DatetimeIndex([], dtype="datetime64[ns]")
     return trading_days(start, min(latest, today))
@@ -44,11 +44,11 @@ def calendar_days(con: DuckDBPyConnection, start: date, today: date) -> pd.Datet
     " (never after today). The daily marts have one row per day of it.",
 )
 def trading_calendar(
-    context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
+    context: AssetExecutionContext, source: SourceResource, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    with duckdb.get_connection() as con:
-        days = calendar_days(con, settings.start, date.today())
-        result = warehouse.write_trading_calendar(con, days)
+    with warehouse.get_connection() as con:
+        days = calendar_days(con, source.start, date.today())
+        result = write_trading_calendar(con, days)
     if not result.rows:
         context.log.warning("raw.trading_calendar is empty: no instrument or series is loaded")
     return MaterializeResult(

@@ -18,7 +18,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project import marts
-from dagster_project.resources import DBT_PROJECT_DIR, RotationSettings
+from dagster_project.resources import DBT_PROJECT_DIR, WarehouseResource
 
 KEPT_BUILDS = 10  # dbt target folders of past builds kept (prune_builds)
 
@@ -58,7 +58,7 @@ def dbt_assets_definition() -> AssetsDefinition:
         dagster_dbt_translator=RotationTranslator(),
     )
     def rotation_dbt_assets(
-        context: AssetExecutionContext, dbt: DbtCliResource, settings: RotationSettings
+        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         """``dbt build`` of the selected models, seeds and data tests against the configured
         warehouse.
@@ -67,7 +67,7 @@ def dbt_assets_definition() -> AssetsDefinition:
         test suite (tests/marts/test_dbt_unit.py), not in every build.
         """
         dbt_vars = json.dumps(
-            {"warehouse_path": settings.warehouse_path, "duckdb_memory": settings.duckdb_memory}
+            {"warehouse_path": warehouse.database, "duckdb_memory": warehouse.duckdb_memory}
         )
         args = ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"]
         invocation = dbt.cli(args, context=context)

@@ -46,13 +46,13 @@ socket.socket.connect = _local_only_connect
 def sample_warehouse(tmp_path_factory) -> Path:
     """Every asset materialized once on the default sample source; tests only read it."""
     from dagster_project.definitions import build_definitions
-    from dagster_project.resources import RotationSettings
+    from dagster_project.resources import WarehouseResource, build_resources
 
     if os.environ.get("ROTATION_TEST_WAREHOUSE"):  # a warehouse built already (development)
         return Path(os.environ["ROTATION_TEST_WAREHOUSE"])
     path = tmp_path_factory.mktemp("sample_warehouse") / "rotation.duckdb"
     job = build_definitions(
-        RotationSettings(warehouse=str(path))
+        build_resources(WarehouseResource(path=str(path)))
     ).resolve_implicit_global_asset_job_def()
     assert job.execute_in_process(raise_on_error=False).success
     return path

@@ -19,7 +19,7 @@ The modules, in the order a run goes through them:
 - ``fetched`` and ``fetching``: each key's window, and the keys fetched in batches;
 - ``rebased``: prices only, histories the source re-based and adjusted closes a fallback lacks;
 - ``files``: the files source's changed, gone and unknown files;
-- ``run`` and ``load``: one run's settings, and one load upserted through the gate;
+- ``run`` and ``load``: one run's resources, and one load upserted through the gate;
 - ``members``: the funds' members' prices, in batches;
 - ``checks``: the asset checks and the metadata;
 - ``assets``: the assets themselves (fetch -> upsert -> checks -> metadata).

@@ -12,9 +12,7 @@ from dagster import (
     MaterializeResult,
     asset,
 )
-from dagster_duckdb import DuckDBResource
 
-from dagster_project import warehouse
 from dagster_project.gate import PLAUSIBLE_TABLES
 from dagster_project.ingest.checks import (
     check_specs,
@@ -31,8 +29,14 @@ from dagster_project.ingest.load import replacing, upsert
 from dagster_project.ingest.members import Members, load_members
 from dagster_project.ingest.run import Run
 from dagster_project.ingest.specs import INGESTS, IngestConfig
-from dagster_project.resources import RotationSettings
+from dagster_project.resources import (
+    HttpResource,
+    LoadingResource,
+    SourceResource,
+    WarehouseResource,
+)
 from dagster_project.sources.files import FilesSource
+from dagster_project.warehouse import RAW_TABLES, LoadResult, last_dates
 
 
 @dataclass
@@ -43,7 +47,7 @@ class Loaded:
     fetched: Fetched
     files: Files
     frame: pd.DataFrame | None = None  # the keys' load as staged: the metadata's preview
-    results: list[warehouse.LoadResult] = field(default_factory=list)
+    results: list[LoadResult] = field(default_factory=list)
     members: Members | None = None
 
     def rebased(self) -> list[str]:
@@ -67,12 +71,12 @@ def _fetch(run: Run, keys: list[str]) -> Loaded:
     """``keys`` fetched, each from its last loaded date minus the overlap (or whole:
     ``Run.fetch_from``); first, the gate validates the stored rows loaded since the table's
     suite last passed (dagster_project.gate)."""
-    with run.duckdb.get_connection() as con:
+    with run.warehouse.get_connection() as con:
         run.load.gate.validate_stored(con)
-        last_loaded = {} if run.full_refresh else warehouse.last_dates(con, run.table)
+        last_loaded = {} if run.full_refresh else last_dates(con, run.table)
         files, since, stored = run.fetch_from(con, keys, last_loaded)
     fetch = run.ingest.fetch(run.source)
-    fetched = fetch_keys(fetch, keys, since, run.settings, run.workers, stored)
+    fetched = fetch_keys(fetch, keys, since, run.window, run.workers, stored)
     for message in fetched.failed.values():
         run.log.error(message)
     return Loaded(last_loaded, fetched, files)
@@ -81,7 +85,7 @@ def _fetch(run: Run, keys: list[str]) -> Loaded:
 def _upsert(run: Run, keys: list[str], loaded: Loaded) -> None:
     """The keys' frames upserted as one load."""
     whole, digests = loaded.files.whole, loaded.files.loaded(keys, loaded.fetched)
-    with run.duckdb.get_connection() as con:
+    with run.warehouse.get_connection() as con:
         result, loaded.frame = upsert(
             run, con, loaded.fetched.frames, *replacing(run, whole, keys), digests=digests
         )
@@ -108,7 +112,7 @@ def _checks(
     """Every check's result, in the order of ``checks.check_specs``."""
     gate = run.load.gate
     results = [complete_check(gate, loaded.fetched, ignored)]
-    with run.duckdb.get_connection() as con:
+    with run.warehouse.get_connection() as con:
         suite_result = gate.record(con)
     if suite_result is not None:
         results.append(suite_result)
@@ -126,8 +130,8 @@ def _metadata(run: Run, loaded: Loaded) -> dict:
     """The loads' counts and preview, with what the files, re-based histories and members
     added."""
     metadata = load_metadata(run.table, loaded.results, loaded.frame, run.full_refresh)
-    if isinstance(run.source, FilesSource) and not warehouse.RAW_TABLES[run.table].snapshot:
-        metadata["reloaded_whole"] = reloaded(run.log, loaded.whole(), run.settings.start)
+    if isinstance(run.source, FilesSource) and not RAW_TABLES[run.table].snapshot:
+        metadata["reloaded_whole"] = reloaded(run.log, loaded.whole(), run.window.start)
         metadata["files_gone"] = bullets(loaded.gone(run.table))
     if run.ingest.rebased:
         rebased = loaded.rebased()
@@ -154,10 +158,12 @@ def _ingest_asset(table: str) -> AssetsDefinition:
     def _load(
         context: AssetExecutionContext,
         config: IngestConfig,
-        settings: RotationSettings,
-        duckdb: DuckDBResource,
+        source: SourceResource,
+        http: HttpResource,
+        loading: LoadingResource,
+        warehouse: WarehouseResource,
     ) -> MaterializeResult:
-        run = Run.start(context, table, config, settings, duckdb)
+        run = Run.start(context, table, config, source, http, loading, warehouse)
         keys = ingest.keys(run.source)
         loaded = _fetch(run, keys)
         _upsert(run, keys, loaded)

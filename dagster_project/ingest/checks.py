@@ -158,7 +158,7 @@ def quarantine_check(
 
 def current_check(run: Run, keys: list[str]) -> AssetCheckResult:
     """Warns of the instruments among ``keys`` whose prices end well before the latest's."""
-    with run.duckdb.get_connection() as con:
+    with run.warehouse.get_connection() as con:
         stale = reference.stale_instruments(warehouse.last_dates(con, run.table), keys)
     for message in stale.values():
         run.log.warning(message)

@@ -12,8 +12,7 @@ from functools import cache
 import pandas as pd
 
 from dagster_project import reference
-from dagster_project.ingest.specs import Fetch
-from dagster_project.resources import RotationSettings
+from dagster_project.ingest.specs import Fetch, Window
 from dagster_project.sources import FetchError, NotProvided
 
 # A monthly macro series is revised years back (each year's new seasonal factors revise five
@@ -42,17 +41,17 @@ def _monthly_series() -> frozenset[str]:
 
 
 def fetch_one(
-    fetch: Fetch, key: str, last_loaded: dict[str, date], settings: RotationSettings
+    fetch: Fetch, key: str, last_loaded: dict[str, date], window: Window
 ) -> tuple[str, pd.DataFrame | None, NotProvided | FetchError | None]:
     """One key from its last loaded date minus the overlap (or from the start date)."""
-    start = settings.start
+    start = window.start
     if key in last_loaded:
-        overlap = timedelta(days=settings.overlap_days)
+        overlap = timedelta(days=window.overlap_days)
         if key in _monthly_series():
             overlap = max(overlap, MONTHLY_OVERLAP)
         start = max(start, last_loaded[key] - overlap)
     try:
-        return key, fetch(key, start, settings.end), None
+        return key, fetch(key, start, window.end), None
     except FetchError as error:  # NotProvided too
         return key, None, error
 

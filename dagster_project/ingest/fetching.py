@@ -12,15 +12,14 @@ import pandas as pd
 
 from dagster_project.ingest.fetched import Fetched, collect, fetch_one
 from dagster_project.ingest.rebased import fetch_rebased_whole
-from dagster_project.ingest.specs import Fetch
-from dagster_project.resources import RotationSettings
+from dagster_project.ingest.specs import Fetch, Window
 
 
 def fetch_batches(
     fetch: Fetch,
     batches: list[list[str]],
     last_loaded: dict[str, date],
-    settings: RotationSettings,
+    window: Window,
     workers: int = 1,
     stored: pd.DataFrame | None = None,
 ) -> Iterator[Fetched]:
@@ -33,20 +32,20 @@ def fetch_batches(
     """
     if workers <= 1:
         for batch in batches:
-            fetched = collect(fetch_one(fetch, key, last_loaded, settings) for key in batch)
-            yield fetch_rebased_whole(fetch, fetched, stored, settings)
+            fetched = collect(fetch_one(fetch, key, last_loaded, window) for key in batch)
+            yield fetch_rebased_whole(fetch, fetched, stored, window)
         return
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
 
     def submit(batch: list[str]) -> list[Future]:
-        return [pool.submit(fetch_one, fetch, key, last_loaded, settings) for key in batch]
+        return [pool.submit(fetch_one, fetch, key, last_loaded, window) for key in batch]
 
     try:
         ahead = submit(batches[0]) if batches else []
         for i in range(len(batches)):
             current, ahead = ahead, submit(batches[i + 1]) if i + 1 < len(batches) else []
             fetched = collect(future.result() for future in current)
-            yield fetch_rebased_whole(fetch, fetched, stored, settings)
+            yield fetch_rebased_whole(fetch, fetched, stored, window)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -55,10 +54,10 @@ def fetch_keys(
     fetch: Fetch,
     keys: list[str],
     last_loaded: dict[str, date],
-    settings: RotationSettings,
+    window: Window,
     workers: int = 1,
     stored: pd.DataFrame | None = None,
 ) -> Fetched:
     """Fetch each key from its last loaded date minus the overlap (or from the start date; see
     ``fetch_batches``)."""
-    return next(fetch_batches(fetch, [list(keys)], last_loaded, settings, workers, stored))
+    return next(fetch_batches(fetch, [list(keys)], last_loaded, window, workers, stored))

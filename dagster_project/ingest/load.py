@@ -21,9 +21,9 @@ def replacing(
     """``replace_from`` and ``replace_keys`` of a load of ``keys``: every key on a full refresh,
     else those reloaded whole (``Files.whole``)."""
     if run.full_refresh:
-        return run.settings.start, None
+        return run.window.start, None
     replaced = [k for k in keys if k in whole]
-    return (run.settings.start, replaced) if replaced else (None, None)
+    return (run.window.start, replaced) if replaced else (None, None)
 
 
 def _new_vintages(

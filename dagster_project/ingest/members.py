@@ -96,7 +96,7 @@ def _members(
 ) -> tuple[Members, date | None]:
     """Every member of the holdings snapshots, those current among them, and the instruments'
     latest date."""
-    with run.duckdb.get_connection() as con:
+    with run.warehouse.get_connection() as con:
         known = set(instruments)
         needs = {s: until for s, until in warehouse.member_needs(con).items() if s not in known}
         symbols = list(needs)
@@ -136,9 +136,9 @@ def _load_batches(
     fetch = run.ingest.fetch(run.source)
     todo = [symbol for batch in batches for symbol in batch]
     results = []
-    with run.duckdb.get_connection() as con:  # one connection for every batch
+    with run.warehouse.get_connection() as con:  # one connection for every batch
         members.files, since, stored = run.fetch_from(con, todo, last_loaded)
-        fetches = fetch_batches(fetch, batches, since, run.settings, run.workers, stored)
+        fetches = fetch_batches(fetch, batches, since, run.window, run.workers, stored)
         for number, fetched in enumerate(fetches, start=1):
             result = _store_batch(run, con, members, batches[number - 1], fetched)
             if result is None and fetched.frames:
@@ -159,7 +159,7 @@ def load_members(
         return members, []
     current = set(members.current)
     todo = [s for s in members.symbols if s not in current]
-    size = max(1, run.settings.batch_symbols)
+    size = max(1, run.batch_symbols)
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     run.log.info(
         f"{len(members.symbols)} members in the holdings: {len(members.current)} current"

@@ -16,8 +16,7 @@ from duckdb import DuckDBPyConnection
 
 from dagster_project import warehouse
 from dagster_project.ingest.fetched import Fetched, collect, fetch_one
-from dagster_project.ingest.specs import INGESTS, Fetch
-from dagster_project.resources import RotationSettings
+from dagster_project.ingest.specs import INGESTS, Fetch, Window
 
 
 def stored_overlaps(
@@ -25,16 +24,16 @@ def stored_overlaps(
     table: str,
     keys: list[str],
     last_loaded: dict[str, date],
-    settings: RotationSettings,
+    window: Window,
 ) -> pd.DataFrame | None:
     """The stored overlaps of the keys a source may re-base (``Ingest.rebased``), else None;
     keys whose overlap reaches the start date are fetched whole anyway."""
     if not INGESTS[table].rebased:
         return None
-    overlap = timedelta(days=settings.overlap_days)
+    overlap = timedelta(days=window.overlap_days)
     since = {k: last_loaded[k] for k in keys if k in last_loaded}
-    since = {k: last for k, last in since.items() if last - overlap > settings.start}
-    return warehouse.recent_prices(con, since, settings.overlap_days)
+    since = {k: last for k, last in since.items() if last - overlap > window.start}
+    return warehouse.recent_prices(con, since, window.overlap_days)
 
 
 def _rebased(frames: list[pd.DataFrame], stored: pd.DataFrame) -> set[str]:
@@ -91,7 +90,7 @@ def _keep_adjusted(frames: list[pd.DataFrame], stored: pd.DataFrame) -> list[pd.
 
 
 def fetch_rebased_whole(
-    fetch: Fetch, fetched: Fetched, stored: pd.DataFrame | None, settings: RotationSettings
+    fetch: Fetch, fetched: Fetched, stored: pd.DataFrame | None, window: Window
 ) -> Fetched:
     """``fetched`` with the keys whose history the source re-based (``_rebased``) fetched again
     from the start date, and the adjusted closes a fallback did not give kept
@@ -100,7 +99,7 @@ def fetch_rebased_whole(
         return fetched
     keys = sorted(_rebased(fetched.frames, stored))
     if keys:
-        again = collect(fetch_one(fetch, key, {}, settings) for key in keys)
+        again = collect(fetch_one(fetch, key, {}, window) for key in keys)
         fetched.frames = [f for f in fetched.frames if f.empty or f["symbol"].iloc[0] not in keys]
         fetched.frames += again.frames
         fetched.failed.update(again.failed)

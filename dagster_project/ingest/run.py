@@ -5,15 +5,19 @@ from datetime import date
 
 import pandas as pd
 from dagster import AssetExecutionContext, DagsterLogManager
-from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection
 
 from dagster_project import plausibility
 from dagster_project.gate import Gate
 from dagster_project.ingest.files import Files, files_of
 from dagster_project.ingest.rebased import stored_overlaps
-from dagster_project.ingest.specs import INGESTS, Ingest, IngestConfig
-from dagster_project.resources import RotationSettings
+from dagster_project.ingest.specs import INGESTS, Ingest, IngestConfig, Window
+from dagster_project.resources import (
+    HttpResource,
+    LoadingResource,
+    SourceResource,
+    WarehouseResource,
+)
 from dagster_project.sources import Source
 
 
@@ -35,12 +39,13 @@ class Run:
     """An ingest asset's run: its table, the configured source, and the warehouse it loads."""
 
     context: AssetExecutionContext
-    duckdb: DuckDBResource
+    warehouse: WarehouseResource
     table: str
     source: Source
-    settings: RotationSettings
+    window: Window
     full_refresh: bool  # every key fetched from the start date, its history replaced
     load: Load
+    batch_symbols: int  # member prices are committed every this many symbols
 
     @classmethod
     def start(
@@ -48,15 +53,26 @@ class Run:
         context: AssetExecutionContext,
         table: str,
         config: IngestConfig,
-        settings: RotationSettings,
-        duckdb: DuckDBResource,
+        source: SourceResource,
+        http: HttpResource,
+        loading: LoadingResource,
+        warehouse: WarehouseResource,
     ) -> "Run":
-        """The run as configured: the run's config, else the settings."""
-        source = settings.client()
-        full_refresh = config.full_refresh or settings.full_refresh
-        allow_shrink = config.allow_shrink or settings.allow_shrink
+        """The run as configured: the run's config, else the resources."""
+        window = Window(source.start, source.end, loading.overlap)
+        full_refresh = config.full_refresh or loading.full_refresh
+        allow_shrink = config.allow_shrink or loading.allow_shrink
         load = Load.of(table, context.run.run_id, allow_shrink)
-        return cls(context, duckdb, table, source, settings, full_refresh, load)
+        return cls(
+            context,
+            warehouse,
+            table,
+            source.client(http),
+            window,
+            full_refresh,
+            load,
+            loading.batch_symbols,
+        )
 
     @property
     def ingest(self) -> Ingest:
@@ -79,4 +95,4 @@ class Run:
         the stored overlaps of the histories a source may re-base (``rebased``)."""
         files = files_of(con, self.source, self.table, keys, last_loaded)
         since = {k: d for k, d in last_loaded.items() if k not in files.whole}
-        return files, since, stored_overlaps(con, self.table, keys, since, self.settings)
+        return files, since, stored_overlaps(con, self.table, keys, since, self.window)

@@ -89,6 +89,16 @@ CURRENT_CHECK = "instruments_current"
 QUARANTINE_CHECK = "nothing_quarantined"
 
 
+@dataclass(frozen=True)
+class Window:
+    """From when each key is fetched: from ``start`` (or its last loaded day minus the
+    overlap) through ``end``."""
+
+    start: date
+    end: date
+    overlap_days: int
+
+
 class IngestConfig(Config):
     full_refresh: bool = False  # fetch every key from ROTATION_START_DATE, not incrementally
     allow_shrink: bool = False  # let a replacing load delete more than load_bounds' max_shrink

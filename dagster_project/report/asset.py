@@ -3,11 +3,10 @@
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
-from dagster_duckdb import DuckDBResource
 
 from dagster_project.report.data import MARTS, load
 from dagster_project.report.page import build
-from dagster_project.resources import RotationSettings
+from dagster_project.resources import WarehouseResource
 
 
 @asset(
@@ -22,11 +21,11 @@ from dagster_project.resources import RotationSettings
     ),
 )
 def rotation_report(
-    context: AssetExecutionContext, settings: RotationSettings, duckdb: DuckDBResource
+    context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
-    with duckdb.get_connection() as con:
+    with warehouse.get_connection() as con:
         data = load(con)
-    report = build(data, Path(settings.warehouse_path).parent / "report")
+    report = build(data, Path(warehouse.database).parent / "report")
     empty = [c.name for c in report.charts if not c.has_data]
     context.log.info(
         f"Report: {report.index} ({len(report.charts)} charts, {report.seconds:.1f} s)"

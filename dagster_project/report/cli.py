@@ -10,7 +10,7 @@ import duckdb
 from dagster_project.reference import PROJECT_ROOT
 from dagster_project.report.data import load
 from dagster_project.report.page import build
-from dagster_project.resources import settings_from_env
+from dagster_project.resources import WarehouseResource, from_env
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -21,10 +21,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="folder (default: <warehouse dir>/report)")
     parser.add_argument("--png-only", action="store_true", help="the PNG charts, no index.html")
     args = parser.parse_args(argv)
-    settings = settings_from_env()
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+    database = from_env(WarehouseResource).database
+    with duckdb.connect(database, read_only=True) as con:
         data = load(con)
-    folder = (args.out or Path(settings.warehouse_path).parent / "report").resolve()
+    folder = (args.out or Path(database).parent / "report").resolve()
     docs = (PROJECT_ROOT / "docs").resolve()
     if folder.is_relative_to(docs) and set(data.sources) != {"sample"}:
         sys.exit(

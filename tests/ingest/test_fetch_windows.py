@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from dagster_project.ingest import _is_current, fetch_keys
-from dagster_project.resources import RotationSettings, settings_from_env
+from dagster_project.ingest.specs import Window
 from dagster_project.sources import FetchError, NotProvided
 
-SETTINGS = RotationSettings(source="files", start_date="2000-01-01", overlap_days=10)
+WINDOW = Window(date(2000, 1, 1), date.today(), overlap_days=10)  # the files source's
 
 
 class Recorder:
@@ -31,7 +31,7 @@ class Recorder:
 def test_each_key_is_fetched_from_its_last_date_minus_the_overlap():
     fetch = Recorder()
     last = {"IWM": date(2026, 1, 20), "SPY": date(2000, 1, 5)}
-    fetch_keys(fetch, ["IWM", "SPY", "IJR"], last, SETTINGS)
+    fetch_keys(fetch, ["IWM", "SPY", "IJR"], last, WINDOW)
     assert fetch.calls["IWM"][0] == date(2026, 1, 10)  # 20 Jan - 10 days
     assert fetch.calls["SPY"][0] == date(2000, 1, 1)  # never before the start date
     assert fetch.calls["IJR"][0] == date(2000, 1, 1)  # never loaded: from the start
@@ -40,7 +40,7 @@ def test_each_key_is_fetched_from_its_last_date_minus_the_overlap():
 def test_a_monthly_series_is_read_again_five_years_back_for_its_revisions():
     fetch = Recorder()
     last = {"UNRATE": date(2026, 5, 1), "DGS10": date(2026, 6, 29)}
-    fetch_keys(fetch, ["UNRATE", "DGS10"], last, SETTINGS)
+    fetch_keys(fetch, ["UNRATE", "DGS10"], last, WINDOW)
     # 1 May 2026 - 1,861 days (5 x 366 + 31): 1,826 days to 1 May 2021, then 35 more
     assert fetch.calls["UNRATE"][0] == date(2021, 3, 27)
     assert fetch.calls["DGS10"][0] == date(2026, 6, 19)  # a daily series: the 10 days
@@ -53,7 +53,7 @@ def test_a_failing_key_does_not_stop_the_others():
             "RSP": NotProvided("RSP", "invesco", "no live provider"),
         }
     )
-    fetched = fetch_keys(fetch, ["IWM", "SPY", "RSP"], {}, SETTINGS)
+    fetched = fetch_keys(fetch, ["IWM", "SPY", "RSP"], {}, WINDOW)
     assert [f["symbol"].iloc[0] for f in fetched.frames] == ["SPY"]
     assert fetched.failed == {"IWM": "IWM: HTTP 503 after 3 tries (http://127.0.0.1/x)"}
     assert list(fetched.not_provided) == ["RSP"]
@@ -80,7 +80,7 @@ def test_a_history_changed_before_its_last_day_is_fetched_again_whole():
 
     def fetched_with(history: pd.DataFrame) -> tuple[History, object]:
         fetch = History(history)
-        return fetch, fetch_keys(fetch, ["IWM"], last, SETTINGS, stored=stored)
+        return fetch, fetch_keys(fetch, ["IWM"], last, WINDOW, stored=stored)
 
     # the same history: only the overlap is fetched
     fetch, fetched = fetched_with(loaded)
@@ -117,7 +117,7 @@ def test_a_fallback_without_adjusted_closes_keeps_the_stored_ones():
         {"symbol": "IWM", "date": days, "close": [200.0 + i for i in range(len(days))]}
     ).assign(adj_close=np.nan)
     fetch = History(stooq)
-    fetched = fetch_keys(fetch, ["IWM"], {"IWM": date(2026, 1, 30)}, SETTINGS, stored=stored)
+    fetched = fetch_keys(fetch, ["IWM"], {"IWM": date(2026, 1, 30)}, WINDOW, stored=stored)
     assert fetched.rebased == [] and fetch.starts == [date(2026, 1, 20)]
     (frame,) = fetched.frames
     adjusted = frame.set_index("date")["adj_close"]
@@ -129,23 +129,9 @@ def test_a_fallback_without_adjusted_closes_keeps_the_stored_ones():
     index = stooq.assign(symbol="^RUT")
     stored_index = stored.assign(symbol="^RUT", adj_close=np.nan)
     fetched = fetch_keys(
-        History(index), ["^RUT"], {"^RUT": date(2026, 1, 30)}, SETTINGS, stored=stored_index
+        History(index), ["^RUT"], {"^RUT": date(2026, 1, 30)}, WINDOW, stored=stored_index
     )
     assert fetched.frames[0]["adj_close"].isna().all()
-
-
-@pytest.mark.parametrize(
-    ("variables", "message"),
-    [
-        ({"ROTATION_START_DATE": "01/01/2000"}, "ROTATION_START_DATE='01/01/2000' is not a date"),
-        ({"ROTATION_SAMPLE_END": "2026-13-01"}, "ROTATION_SAMPLE_END='2026-13-01' is not a date"),
-        ({"ROTATION_OVERLAP_DAYS": "-5"}, "ROTATION_OVERLAP_DAYS=-5 is negative"),
-        ({"ROTATION_SOURCE": "file"}, "ROTATION_SOURCE='file' is not a source"),
-    ],
-)
-def test_a_bad_setting_is_named(variables, message):
-    with pytest.raises(ValueError, match=message):
-        settings_from_env(variables).client()
 
 
 def test_when_a_members_prices_are_current():

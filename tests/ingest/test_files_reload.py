@@ -19,7 +19,12 @@ from support.holdings_csv import SMALL_ROWS, holdings_csv
 
 from dagster_project import warehouse
 from dagster_project.ingest import ingest_assets
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import (
+    LoadingResource,
+    SourceResource,
+    WarehouseResource,
+    build_resources,
+)
 
 OVERLAP_DAYS = 10
 DAYS = pd.bdate_range("2020-01-02", "2021-06-30")  # a year and a half of business days
@@ -31,19 +36,17 @@ def write(path: Path, text: str) -> None:
     path.write_text(text)
 
 
-def settings_for(tmp_path: Path, start_date: str = "2020-01-01") -> RotationSettings:
-    return RotationSettings(
-        source="files",
-        data_dir=str(tmp_path / "drop"),
-        warehouse=str(tmp_path / "w.duckdb"),
-        start_date=start_date,
-        overlap_days=OVERLAP_DAYS,
+def resources_for(tmp_path: Path, start_date: str = "2020-01-01") -> dict:
+    return build_resources(
+        WarehouseResource(path=str(tmp_path / "w.duckdb")),
+        SourceResource(name="files", data_dir=str(tmp_path / "drop"), start_date=start_date),
+        loading=LoadingResource(overlap_days=OVERLAP_DAYS),
     )
 
 
-def load(settings: RotationSettings, *tables: str):
+def load(resources: dict, *tables: str):
     assets = [a for a in ingest_assets if a.key.path[1] in tables]
-    result = materialize(assets, resources=build_resources(settings), raise_on_error=False)
+    result = materialize(assets, resources=resources, raise_on_error=False)
     assert result.success
     return result
 
@@ -53,8 +56,8 @@ def meta(result, table: str) -> dict:
     return {k: getattr(v, "value", v) for k, v in event.metadata.items()}
 
 
-def query(settings: RotationSettings, sql: str) -> pd.DataFrame:
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+def query(resources: dict, sql: str) -> pd.DataFrame:
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         return con.sql(sql).df()
 
 
@@ -92,11 +95,11 @@ def file_text(table: str, days: pd.DatetimeIndex, edit: dict | None = None) -> s
 def test_an_old_edit_and_a_removed_row_of_a_changed_file_are_loaded(tmp_path, table):
     folder = FORMATS[table][0]
     changed, same = ("IWM", "SPY") if table != "valuations" else ("^RUT", "^GSPC")
-    settings = settings_for(tmp_path)
-    drop = Path(settings.data_dir)
+    resources = resources_for(tmp_path)
+    drop = Path(resources["source"].data_dir)
     for symbol in (changed, same):
         write(drop / folder / f"{symbol}.csv", file_text(table, DAYS))
-    load(settings, table)
+    load(resources, table)
 
     gone = DAYS[41]
     edited_line = {
@@ -105,7 +108,7 @@ def test_an_old_edit_and_a_removed_row_of_a_changed_file_are_loaded(tmp_path, ta
         "valuations": f"{OLD:%Y-%m-%d},99.5,18.04",
     }[table]
     write(drop / folder / f"{changed}.csv", file_text(table, DAYS, {OLD: edited_line, gone: ""}))
-    result = load(settings, table)
+    result = load(resources, table)
 
     m = meta(result, table)
     assert m["reloaded_whole"] == f"{changed} ({folder}/{changed}.csv changed)"
@@ -117,12 +120,12 @@ def test_an_old_edit_and_a_removed_row_of_a_changed_file_are_loaded(tmp_path, ta
     where = f"symbol = '{changed}'" + (
         " and metric = 'forward_pe'" if table == "valuations" else ""
     )
-    stored = query(settings, f"select date, {VALUE[table]} as v from raw.{table} where {where}")
+    stored = query(resources, f"select date, {VALUE[table]} as v from raw.{table} where {where}")
     stored = stored.set_index("date")["v"]
     assert stored[OLD] == {"prices": 141.5, "etf_shares": 777, "valuations": 99.5}[table]
     assert gone not in stored.index and len(stored) == len(DAYS) - 1
     # the unchanged file's rows are as first loaded
-    assert len(query(settings, f"select * from raw.{table} where symbol = '{same}'")) == (
+    assert len(query(resources, f"select * from raw.{table} where symbol = '{same}'")) == (
         per_day * len(DAYS)
     )
 
@@ -136,11 +139,11 @@ def test_a_changed_macro_file_replaces_the_series_and_an_unchanged_one_adds_vint
     months = pd.date_range("2000-01-01", "2024-12-01", freq="MS")  # 300 months
     unrate = [4.0 + (i % 20) / 10 for i in range(len(months))]
     cpi = [170.0 + i / 2 for i in range(len(months))]
-    settings = settings_for(tmp_path, start_date="2000-01-01")
-    drop = Path(settings.data_dir)
+    resources = resources_for(tmp_path, start_date="2000-01-01")
+    drop = Path(resources["source"].data_dir)
     write(drop / "macro" / "UNRATE.csv", macro_text("UNRATE", months, unrate))
     write(drop / "macro" / "CPIAUCSL.csv", macro_text("CPIAUCSL", months, cpi))
-    load(settings, "macro_observations")
+    load(resources, "macro_observations")
 
     # June 2005, 19 years before the last month (the overlap of a monthly series is 5 years),
     # corrected; July 2005 gone
@@ -155,7 +158,7 @@ def test_a_changed_macro_file_replaces_the_series_and_an_unchanged_one_adds_vint
         drop / "macro" / "UNRATE.csv",
         macro_text("UNRATE", months[kept], [corrected[i] for i in kept]),
     )
-    result = load(settings, "macro_observations")
+    result = load(resources, "macro_observations")
 
     m = meta(result, "macro_observations")
     assert m["reloaded_whole"] == "UNRATE (macro/UNRATE.csv changed)"
@@ -166,7 +169,7 @@ def test_a_changed_macro_file_replaces_the_series_and_an_unchanged_one_adds_vint
     # of the replaced series only June 2005 changed (same key: its release day): one update
     assert (m["rows_inserted"], m["rows_updated"]) == (0, 1)
     rows = query(
-        settings,
+        resources,
         "select date, value, realtime_start, realtime_kind from raw.macro_observations"
         " where series_id = 'UNRATE' and date = '2005-06-01'",
     )
@@ -182,7 +185,7 @@ def test_a_changed_macro_file_replaces_the_series_and_an_unchanged_one_adds_vint
         }
     ]
     counts = query(
-        settings,
+        resources,
         "select series_id, count(*) as n, count(distinct date) as days"
         " from raw.macro_observations group by 1 order by 1",
     )
@@ -194,53 +197,53 @@ def test_a_changed_macro_file_replaces_the_series_and_an_unchanged_one_adds_vint
 
 
 def test_an_unchanged_folder_loads_only_the_overlap(tmp_path):
-    settings = settings_for(tmp_path)
-    drop = Path(settings.data_dir)
+    resources = resources_for(tmp_path)
+    drop = Path(resources["source"].data_dir)
     for symbol in ("IWM", "SPY"):
         write(drop / "prices" / f"{symbol}.csv", file_text("prices", DAYS))
-    first = meta(load(settings, "prices"), "prices")
+    first = meta(load(resources, "prices"), "prices")
     assert first["reloaded_whole"] == "none" and first["dagster/row_count"] == 2 * len(DAYS)
-    again = meta(load(settings, "prices"), "prices")
+    again = meta(load(resources, "prices"), "prices")
     assert again["reloaded_whole"] == "none"
     assert again["dagster/row_count"] == 2 * overlap_rows(DAYS)
     assert (again["rows_inserted"], again["rows_updated"], again["rows_deleted"]) == (0, 0, 0)
 
 
 def test_rows_not_loaded_from_the_file_on_record_reload_it_whole(tmp_path):
-    settings = settings_for(tmp_path)
-    drop = Path(settings.data_dir)
+    resources = resources_for(tmp_path)
+    drop = Path(resources["source"].data_dir)
     write(drop / "prices" / "IWM.csv", file_text("prices", DAYS))
     write(drop / "prices" / "SPY.csv", file_text("prices", DAYS))
-    load(settings, "prices")
-    with duckdb.connect(settings.warehouse_path) as con:
+    load(resources, "prices")
+    with duckdb.connect(resources["warehouse"].database) as con:
         # a warehouse from before digests were kept: SPY's rows have no record
         con.execute("delete from raw.file_digests where key = 'SPY'")
         # another source loaded a day of IWM the file does not have
         saturday = OLD + timedelta(days=2)
         other = pd.DataFrame({"symbol": ["IWM"], "date": [saturday], "close": [5.0]})
         warehouse.upsert(con, "prices", other, source="live")
-    result = load(settings, "prices")
+    result = load(resources, "prices")
     assert meta(result, "prices")["reloaded_whole"] == (
         "IWM (prices/IWM.csv: no digest kept for its stored rows),"
         " SPY (prices/SPY.csv: no digest kept for its stored rows)"
     )
     assert meta(result, "prices")["rows_deleted"] == 1  # the other source's Saturday
-    stored = query(settings, "select symbol, count(*) as n from raw.prices group by 1 order by 1")
+    stored = query(resources, "select symbol, count(*) as n from raw.prices group by 1 order by 1")
     assert stored["n"].tolist() == [len(DAYS), len(DAYS)]
     # recorded again: the next run is incremental
-    assert meta(load(settings, "prices"), "prices")["reloaded_whole"] == "none"
+    assert meta(load(resources, "prices"), "prices")["reloaded_whole"] == "none"
 
 
 def test_a_removed_or_renamed_file_keeps_its_rows_and_says_so(tmp_path):
-    settings = settings_for(tmp_path)
-    drop = Path(settings.data_dir)
+    resources = resources_for(tmp_path)
+    drop = Path(resources["source"].data_dir)
     path = drop / "prices" / "IWM.csv"
     write(path, file_text("prices", DAYS))
     write(drop / "prices" / "SPY.csv", file_text("prices", DAYS))
-    load(settings, "prices")
+    load(resources, "prices")
 
     path.rename(drop / "prices" / "IWM (1).csv")  # renamed: no longer IWM's file
-    result = load(settings, "prices")
+    result = load(resources, "prices")
     m = meta(result, "prices")
     assert "IWM: prices/IWM.csv was loaded before and is gone" in m["files_gone"]
     assert "SPY" not in m["files_gone"]
@@ -248,42 +251,44 @@ def test_a_removed_or_renamed_file_keeps_its_rows_and_says_so(tmp_path):
         c for c in result.get_asset_check_evaluations() if c.check_name == "all_keys_loaded"
     ]
     assert "prices/IWM (1).csv" in check.metadata["files_ignored"].value
-    assert len(query(settings, "select * from raw.prices where symbol = 'IWM'")) == len(DAYS)
+    assert len(query(resources, "select * from raw.prices where symbol = 'IWM'")) == len(DAYS)
 
     (drop / "prices" / "IWM (1).csv").rename(path)  # back as it was: nothing to reload
-    back = meta(load(settings, "prices"), "prices")
+    back = meta(load(resources, "prices"), "prices")
     assert back["reloaded_whole"] == "none" and back["files_gone"] == "none"
 
 
 def test_a_members_changed_file_is_reloaded_whole(tmp_path):
-    settings = settings_for(tmp_path)
-    drop = Path(settings.data_dir)
+    resources = resources_for(tmp_path)
+    drop = Path(resources["source"].data_dir)
     write(drop / "holdings" / "IWM_holdings.csv", holdings_csv("Jun 30, 2021"))
     for symbol in ("IWM", "ACME", "BLUB", "CRNK"):
         write(drop / "prices" / f"{symbol}.csv", file_text("prices", DAYS))
-    load(settings, "constituents", "prices")
+    load(resources, "constituents", "prices")
 
     write(drop / "prices" / "ACME.csv", file_text("prices", DAYS, {OLD: f"{OLD:%Y-%m-%d},140.5"}))
-    m = meta(load(settings, "prices"), "prices")
+    m = meta(load(resources, "prices"), "prices")
     assert m["reloaded_whole"] == "ACME (prices/ACME.csv changed)"
     assert m["rows_updated"] == 1
-    acme = query(settings, f"select close from raw.prices where symbol = 'ACME' and date = '{OLD}'")
+    acme = query(
+        resources, f"select close from raw.prices where symbol = 'ACME' and date = '{OLD}'"
+    )
     assert acme["close"].tolist() == [140.5]
 
 
 def test_a_changed_older_holdings_file_replaces_its_snapshot(tmp_path):
-    settings = settings_for(tmp_path)
-    drop = Path(settings.data_dir)
+    resources = resources_for(tmp_path)
+    drop = Path(resources["source"].data_dir)
     older = drop / "holdings" / "IWM_holdings_2020.csv"
     write(older, holdings_csv("Mar 31, 2020"))
     write(drop / "holdings" / "IWM_holdings.csv", holdings_csv("Jun 30, 2021"))
-    load(settings, "constituents")
+    load(resources, "constituents")
 
     write(older, holdings_csv("Mar 31, 2020", rows=[r for r in SMALL_ROWS if '"BLUB"' not in r]))
-    m = meta(load(settings, "constituents"), "constituents")
+    m = meta(load(resources, "constituents"), "constituents")
     assert m["rows_deleted"] == 1
     held = query(
-        settings,
+        resources,
         "select date, list(symbol order by symbol) as symbols from raw.constituents"
         " group by 1 order by 1",
     )

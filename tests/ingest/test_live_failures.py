@@ -17,7 +17,12 @@ from support.live_yahoo import DAYS, UNKNOWN, chart
 from werkzeug import Response
 
 from dagster_project import reference, warehouse
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import (
+    HttpResource,
+    SourceResource,
+    WarehouseResource,
+    build_resources,
+)
 
 FAILING = "IWM"
 
@@ -53,22 +58,23 @@ FAILURES = {
 
 
 @pytest.fixture
-def settings(tmp_path, httpserver) -> RotationSettings:
-    return RotationSettings(
-        source="live",
-        warehouse=str(tmp_path / "w.duckdb"),
-        start_date=DAYS[0],
-        yahoo_url=httpserver.url_for("/").rstrip("/"),
-        http_retries=1,
-        http_backoff=0.01,
-        http_timeout=1.5,  # headroom for a good response on a busy machine (0.5 s was flaky)
-        http_concurrency=1,  # pytest-httpserver serves one request at a time: no queueing
-        http_rate=0,
+def resources(tmp_path, httpserver) -> dict:
+    return build_resources(
+        WarehouseResource(path=str(tmp_path / "w.duckdb")),
+        SourceResource(name="live", start_date=DAYS[0]),
+        HttpResource(
+            yahoo_url=httpserver.url_for("/").rstrip("/"),
+            retries=1,
+            backoff=0.01,
+            timeout=1.5,  # headroom for a good response on a busy machine (0.5 s was flaky)
+            concurrency=1,  # pytest-httpserver serves one request at a time: no queueing
+            rate=0,
+        ),
     )
 
 
-def rows_of(settings: RotationSettings, symbol: str) -> pd.DataFrame:
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+def rows_of(resources: dict, symbol: str) -> pd.DataFrame:
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         return con.execute("select * from raw.prices where symbol = ? order by date", [symbol]).df()
 
 
@@ -83,20 +89,22 @@ def serve_good_symbols(httpserver) -> None:
 
 
 @pytest.mark.parametrize("failure", FAILURES)
-def test_a_failing_symbol_is_reported_and_its_rows_stay_as_they_were(settings, httpserver, failure):
+def test_a_failing_symbol_is_reported_and_its_rows_stay_as_they_were(
+    resources, httpserver, failure
+):
     previous = pd.DataFrame(
         {"symbol": FAILING, "date": pd.to_datetime(DAYS), "close": [50.0, 51.0, 52.0]}
     )
-    with duckdb.connect(settings.warehouse_path) as con:
+    with duckdb.connect(resources["warehouse"].database) as con:
         warehouse.upsert(con, "prices", previous, source="live")
-    before = rows_of(settings, FAILING)
+    before = rows_of(resources, FAILING)
 
     serve_good_symbols(httpserver)
     httpserver.expect_request(f"/v8/finance/chart/{FAILING}").respond_with_handler(
         lambda request: FAILURES[failure]()
     )
     prices_asset = by_key("raw/prices")
-    result = materialize([prices_asset], resources=build_resources(settings), raise_on_error=False)
+    result = materialize([prices_asset], resources=resources, raise_on_error=False)
 
     assert not result.success  # the blocking completeness check failed the run
     (check,) = [
@@ -110,6 +118,6 @@ def test_a_failing_symbol_is_reported_and_its_rows_stay_as_they_were(settings, h
     message = check.metadata["failed"].value
     assert message.startswith(f"- {FAILING}: ")
     assert f"/v8/finance/chart/{FAILING}" in message  # names the URL
-    pd.testing.assert_frame_equal(rows_of(settings, FAILING), before)
+    pd.testing.assert_frame_equal(rows_of(resources, FAILING), before)
     for symbol in ("SPY", "^RUT"):  # the others loaded
-        assert rows_of(settings, symbol)["close"].tolist() == [100.0, 101.0, 102.0]
+        assert rows_of(resources, symbol)["close"].tolist() == [100.0, 101.0, 102.0]

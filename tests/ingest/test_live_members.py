@@ -23,7 +23,13 @@ from werkzeug import Response
 
 from dagster_project import warehouse
 from dagster_project.ingest import ingest_assets
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import (
+    HttpResource,
+    LoadingResource,
+    SourceResource,
+    WarehouseResource,
+    build_resources,
+)
 
 
 def assets(*keys: str) -> list:
@@ -45,20 +51,23 @@ def server():
         httpserver.stop()
 
 
-def live_settings(tmp_path, server: Server, **overrides) -> RotationSettings:
-    options = dict(
-        source="live",
-        warehouse=str(tmp_path / "w.duckdb"),
-        start_date=DAYS[0],
+def live_resources(tmp_path, server: Server, rate: float = 0, batch_symbols: int = 250) -> dict:
+    """The live source on ``server``, loading into a warehouse in ``tmp_path``."""
+    http = HttpResource(
         yahoo_url=server.url,
         ishares_url=server.url,
-        http_retries=0,
-        http_backoff=0.01,
-        http_timeout=5.0,
-        http_concurrency=3,
-        http_rate=0,
+        retries=0,
+        backoff=0.01,
+        timeout=5.0,
+        concurrency=3,
+        rate=rate,
     )
-    return RotationSettings(**(options | overrides))
+    return build_resources(
+        WarehouseResource(path=str(tmp_path / "w.duckdb")),
+        SourceResource(name="live", start_date=DAYS[0]),
+        http,
+        LoadingResource(batch_symbols=batch_symbols),
+    )
 
 
 def test_holdings_and_members_load_politely(tmp_path, server):
@@ -73,11 +82,11 @@ def test_holdings_and_members_load_politely(tmp_path, server):
     for ticker in ("ACME", "BLUB", "CRNK", "MEGA", "BRK-B"):
         server.chart(ticker)
     server.delay = 0.15  # requests overlap: at 20 a second, 3 start within 0.15 s
-    settings = live_settings(tmp_path, server, http_rate=20.0)
+    resources = live_resources(tmp_path, server, rate=20.0)
 
     result = materialize(
         assets("raw/constituents", "raw/prices"),
-        resources=build_resources(settings),
+        resources=resources,
         raise_on_error=False,
     )
     assert result.success
@@ -90,7 +99,7 @@ def test_holdings_and_members_load_politely(tmp_path, server):
         "plausible_against_history": True,
         "nothing_quarantined": True,
     }
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         held = con.sql("select fund, symbol, weight from raw.constituents order by all").df()
         priced = con.sql("select symbol, count(*) n from raw.prices group by 1").df()
     assert held.groupby("fund")["symbol"].apply(list).to_dict() == {
@@ -108,7 +117,7 @@ def test_holdings_and_members_load_politely(tmp_path, server):
     assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.05 - 0.02
 
 
-def preload_holdings(settings: RotationSettings, members: list[str], day: str = DAYS[-1]) -> None:
+def preload_holdings(resources: dict, members: list[str], day: str = DAYS[-1]) -> None:
     frame = pd.DataFrame(
         {
             "fund": "IWM",
@@ -120,12 +129,12 @@ def preload_holdings(settings: RotationSettings, members: list[str], day: str = 
             "shares": 1000.0,
         }
     )
-    with duckdb.connect(settings.warehouse_path) as con:
+    with duckdb.connect(resources["warehouse"].database) as con:
         warehouse.upsert(con, "constituents", frame, source="live")
 
 
-def member_rows(settings: RotationSettings) -> set[str]:
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+def member_rows(resources: dict) -> set[str]:
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         rows = con.sql("select distinct symbol from raw.prices where symbol like 'M%'").fetchall()
     return {symbol for (symbol,) in rows}
 
@@ -134,14 +143,14 @@ MEMBERS = [f"M{i:02d}" for i in range(1, 11)]
 
 
 def test_a_rerun_after_failures_fetches_only_the_missing_members(tmp_path, server):
-    settings = live_settings(tmp_path, server, batch_symbols=3)
-    preload_holdings(settings, MEMBERS)
+    resources = live_resources(tmp_path, server, batch_symbols=3)
+    preload_holdings(resources, MEMBERS)
     server.instruments()
     for member in MEMBERS:
         server.chart(member)
     server.failing = {"/v8/finance/chart/M04", "/v8/finance/chart/M07"}
 
-    first = materialize(assets("raw/prices"), resources=build_resources(settings))
+    first = materialize(assets("raw/prices"), resources=resources)
     assert first.success  # members that fail warn: they do not stop the marts
     first_checks = checks(first)
     assert first_checks["all_keys_loaded"].passed
@@ -149,36 +158,36 @@ def test_a_rerun_after_failures_fetches_only_the_missing_members(tmp_path, serve
     assert not members_check.passed and members_check.severity.value == "WARN"
     assert members_check.description.startswith("2 of 10 members failed: M04, M07 (each error")
     assert "/v8/finance/chart/M04" in members_check.metadata["failed"].value
-    assert member_rows(settings) == set(MEMBERS) - {"M04", "M07"}
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+    assert member_rows(resources) == set(MEMBERS) - {"M04", "M07"}
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         loads = con.sql(
             "select len(keys) from raw.load_log where table_name = 'raw.prices' order by started_at"
         ).fetchall()
     assert [n for (n,) in loads] == [7, 3, 2, 2, 1]  # instruments, then batches of 3 members
 
     server.failing, server.arrivals = set(), []
-    second = materialize(assets("raw/prices"), resources=build_resources(settings))
+    second = materialize(assets("raw/prices"), resources=resources)
     assert second.success and checks(second)["all_members_loaded"].passed
     assert server.members_asked() == {"M04", "M07"}  # the 8 others were current
     assert len([p for p in server.paths() if "/chart/" in p]) == 7 + 2
-    assert member_rows(settings) == set(MEMBERS)
+    assert member_rows(resources) == set(MEMBERS)
     meta = second.asset_materializations_for_node("raw__prices")[0].metadata
     assert (meta["members"].value, meta["members_current"].value) == (10, 8)
 
 
 def test_a_member_that_left_is_priced_once_for_the_days_it_was_held(tmp_path, server):
-    settings = live_settings(tmp_path, server)
-    preload_holdings(settings, ["M01", "M02", "GONE"], day=DAYS[0])
-    preload_holdings(settings, ["M01", "M02"])  # GONE left at the last snapshot
+    resources = live_resources(tmp_path, server)
+    preload_holdings(resources, ["M01", "M02", "GONE"], day=DAYS[0])
+    preload_holdings(resources, ["M01", "M02"])  # GONE left at the last snapshot
     server.instruments()
     for member in ("M01", "M02", "GONE"):
         server.chart(member)
-    first = materialize(assets("raw/prices"), resources=build_resources(settings))
+    first = materialize(assets("raw/prices"), resources=resources)
     assert first.success and checks(first)["all_members_loaded"].passed
     assert server.members_asked() == {"M01", "M02", "GONE"}
     # its prices reach the day it left: current, as are the members still held
     server.arrivals = []
-    second = materialize(assets("raw/prices"), resources=build_resources(settings))
+    second = materialize(assets("raw/prices"), resources=resources)
     assert server.members_asked() == set()
     meta = second.asset_materializations_for_node("raw__prices")[0].metadata
     assert (meta["members"].value, meta["members_current"].value) == (3, 3)
@@ -186,9 +195,9 @@ def test_a_member_that_left_is_priced_once_for_the_days_it_was_held(tmp_path, se
 
 def test_a_member_delisted_before_it_left_is_fetched_until_its_history_ended(tmp_path, server):
     # DELI's prices end on its first day (delisted), two days before the snapshot it is not in
-    settings = live_settings(tmp_path, server)
-    preload_holdings(settings, ["M01", "DELI"], day=DAYS[0])
-    preload_holdings(settings, ["M01"])
+    resources = live_resources(tmp_path, server)
+    preload_holdings(resources, ["M01", "DELI"], day=DAYS[0])
+    preload_holdings(resources, ["M01"])
     server.instruments()
     server.chart("M01")
     one_day = chart([10.0, None, None])  # Yahoo's nulls: no close on the later days
@@ -199,17 +208,17 @@ def test_a_member_delisted_before_it_left_is_fetched_until_its_history_ended(tmp
             lambda: next(answers, Response(UNKNOWN, status=404, content_type="application/json"))
         )
     )
-    first = materialize(assets("raw/prices"), resources=build_resources(settings))
+    first = materialize(assets("raw/prices"), resources=resources)
     assert checks(first)["all_members_loaded"].passed
     assert server.members_asked() == {"M01", "DELI"}
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         assert con.sql("select max(date) from raw.prices where symbol = 'DELI'").fetchall() == [
             (date(2026, 1, 5),)
         ]
     # asked months after its last price, the source had nothing newer: its history ended, and
     # it is not asked again (nor failed for the 404 it would now get)
     server.arrivals = []
-    second = materialize(assets("raw/prices"), resources=build_resources(settings))
+    second = materialize(assets("raw/prices"), resources=resources)
     assert server.members_asked() == set()
     assert checks(second)["all_members_loaded"].passed
     meta = second.asset_materializations_for_node("raw__prices")[0].metadata
@@ -221,15 +230,19 @@ CHILD = textwrap.dedent(
     import sys
     from dagster import materialize
     from dagster_project.ingest import ingest_assets
-    from dagster_project.resources import RotationSettings, build_resources
+    from dagster_project.resources import (
+        HttpResource, LoadingResource, SourceResource, WarehouseResource, build_resources,
+    )
 
     warehouse, url = sys.argv[1], sys.argv[2]
-    settings = RotationSettings(
-        source="live", warehouse=warehouse, start_date="2026-01-05", yahoo_url=url,
-        http_retries=0, http_timeout=30.0, http_concurrency=1, http_rate=0, batch_symbols=2,
+    resources = build_resources(
+        WarehouseResource(path=warehouse),
+        SourceResource(name="live", start_date="2026-01-05"),
+        HttpResource(yahoo_url=url, retries=0, timeout=30.0, concurrency=1, rate=0),
+        LoadingResource(batch_symbols=2),
     )
     prices = [a for a in ingest_assets if a.key.to_user_string() == "raw/prices"]
-    materialize(prices, resources=build_resources(settings))
+    materialize(prices, resources=resources)
     """
 )
 
@@ -238,16 +251,18 @@ def test_a_killed_run_is_resumed_by_fetching_only_the_missing_members(tmp_path, 
     """The loading process is killed (SIGKILL) while fetching its 6th member, in batches of 2
     (one key at a time): the batches committed before stay, and the re-run asks only for the
     members without rows."""
-    settings = live_settings(tmp_path, server)
+    resources = live_resources(tmp_path, server)
     members = [f"M{i:02d}" for i in range(1, 13)]
-    preload_holdings(settings, members)
+    preload_holdings(resources, members)
     server.instruments()
     for member in members:
         server.chart(member)
     server.slow = {f"/v8/finance/chart/M{i:02d}": 0.3 for i in range(1, 13)}
     server.held = {"/v8/finance/chart/M06"}  # the child is killed while waiting for it
 
-    child = subprocess.Popen([sys.executable, "-c", CHILD, settings.warehouse_path, server.url])
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, resources["warehouse"].database, server.url]
+    )
     try:
         deadline = time.monotonic() + 120
         while "/v8/finance/chart/M06" not in server.paths():
@@ -259,10 +274,10 @@ def test_a_killed_run_is_resumed_by_fetching_only_the_missing_members(tmp_path, 
         server.release.set()
     assert child.returncode == -signal.SIGKILL
 
-    loaded = member_rows(settings)
+    loaded = member_rows(resources)
     assert {"M01", "M02", "M03", "M04"} <= loaded and "M06" not in loaded
     server.slow, server.arrivals = {}, []
-    result = materialize(assets("raw/prices"), resources=build_resources(settings))
+    result = materialize(assets("raw/prices"), resources=resources)
     assert result.success and checks(result)["all_members_loaded"].passed
     assert server.members_asked() == set(members) - loaded
-    assert member_rows(settings) == set(members)
+    assert member_rows(resources) == set(members)

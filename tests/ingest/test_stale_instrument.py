@@ -19,7 +19,7 @@ from support.calendar_twin import expected_calendar
 from support.constituent_market import run_dbt
 
 from dagster_project.reference import stale_instruments
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import WarehouseResource, build_resources
 from dagster_project.trading_calendar import trading_calendar
 
 STALE = "^GSPC"
@@ -36,7 +36,7 @@ def stale(tmp_path_factory, sample_warehouse):
         con.execute("delete from raw.prices where symbol = ? and date > ?", [STALE, STALE_END])
         calendar = expected_calendar(con)
     assert materialize(
-        [trading_calendar], resources=build_resources(RotationSettings(warehouse=str(path)))
+        [trading_calendar], resources=build_resources(WarehouseResource(path=str(path)))
     ).success
     run_dbt(path, folder, "build", "--exclude-resource-type", "unit_test")
     with duckdb.connect(str(path), read_only=True) as con:

@@ -16,7 +16,7 @@ from dagster import AssetKey, materialize
 
 from dagster_project import warehouse
 from dagster_project.definitions import defs
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import SourceResource, WarehouseResource, build_resources
 from dagster_project.trading_calendar import calendar_days, trading_calendar
 
 JUNE = date(2026, 6, 1)
@@ -110,8 +110,10 @@ def test_the_asset_writes_the_span_and_reports_it(tmp_path):
     with duckdb.connect(str(path)) as connection:
         warehouse.ensure_schema(connection)
         load(connection, "prices", [("IWM", "2026-06-18")])
-    settings = RotationSettings(warehouse=str(path), start_date="2026-06-01")
-    result = materialize([trading_calendar], resources=build_resources(settings))
+    resources = build_resources(
+        WarehouseResource(path=str(path)), SourceResource(start_date="2026-06-01")
+    )
+    result = materialize([trading_calendar], resources=resources)
     assert result.success
     (event,) = result.get_asset_materialization_events()
     metadata = {k: v.value for k, v in event.materialization.metadata.items()}

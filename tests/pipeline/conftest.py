@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.definitions import build_definitions
-from dagster_project.resources import RotationSettings
+from dagster_project.resources import SourceResource, WarehouseResource, build_resources
 
 INSTANCE_YAML = Path(__file__).resolve().parents[2] / "dagster_home" / "dagster.yaml"
 
@@ -24,7 +24,9 @@ def dagster_home(tmp_path) -> Path:
 
 @pytest.fixture
 def short_sample(tmp_path):
-    """The settings of a warehouse in tmp_path on the sample source from 2025-06-01 (a short
+    """The resources of a warehouse in tmp_path on the sample source from 2025-06-01 (a short
     history, built quickly), and the job that materializes every asset into it."""
-    settings = RotationSettings(warehouse=str(tmp_path / "w.duckdb"), start_date="2025-06-01")
-    return settings, build_definitions(settings).resolve_implicit_global_asset_job_def()
+    resources = build_resources(
+        WarehouseResource(path=str(tmp_path / "w.duckdb")), SourceResource(start_date="2025-06-01")
+    )
+    return resources, build_definitions(resources).resolve_implicit_global_asset_job_def()

@@ -27,7 +27,7 @@ def mart_checksums(path: str) -> dict[str, list]:
 
 
 def test_a_bad_raw_price_blocks_the_marts(short_sample):
-    settings, job = short_sample
+    resources, job = short_sample
     first = job.execute_in_process(raise_on_error=False)
     assert first.success
     assert "marts/fct_rotation_daily" in materialized_keys(first)
@@ -35,7 +35,7 @@ def test_a_bad_raw_price_blocks_the_marts(short_sample):
     # the raw check validates the rows loaded since it last passed: the bad row is loaded after
     # the first run, as one of the second run's loads, as a bad source batch would be
     run_id = str(uuid.uuid4())
-    with duckdb.connect(settings.warehouse_path) as con:
+    with duckdb.connect(resources["warehouse"].database) as con:
         # a row the writer accepts (no quarantine rule covers it) but the suite must catch
         bad = pd.DataFrame(
             {
@@ -47,7 +47,7 @@ def test_a_bad_raw_price_blocks_the_marts(short_sample):
         )
         warehouse.upsert(con, "prices", bad, source="test", run_id=run_id)
 
-    before = mart_checksums(settings.warehouse_path)
+    before = mart_checksums(resources["warehouse"].database)
     second = job.execute_in_process(raise_on_error=False, run_id=run_id)
     assert not second.success
     check = raw_check(second, "prices")
@@ -60,17 +60,17 @@ def test_a_bad_raw_price_blocks_the_marts(short_sample):
     assert "raw/prices" in keys
     assert not any(k.startswith(("marts/", "staging/")) for k in keys)
     # the previous marts are intact, row for row (the bad row would be in fct_prices_daily)
-    after = mart_checksums(settings.warehouse_path)
+    after = mart_checksums(resources["warehouse"].database)
     assert len(after) >= 10 and after == before
 
     # the same source again: the bad row, unchanged, is validated again and still blocks
     third = job.execute_in_process(raise_on_error=False)
     assert not third.success and not raw_check(third, "prices").passed
     assert "2030-01-02" in raw_check(third, "prices").metadata["failures"].value
-    assert mart_checksums(settings.warehouse_path) == before
+    assert mart_checksums(resources["warehouse"].database) == before
 
     # fixed (the bad row removed): the check passes and the marts are rebuilt
-    with duckdb.connect(settings.warehouse_path) as con:
+    with duckdb.connect(resources["warehouse"].database) as con:
         con.execute("delete from raw.prices where date = '2030-01-02'")
     fourth = job.execute_in_process(raise_on_error=False)
     assert fourth.success and raw_check(fourth, "prices").passed

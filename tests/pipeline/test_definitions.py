@@ -16,7 +16,12 @@ from support.constituent_market import run_dbt
 
 from dagster_project import marts
 from dagster_project.definitions import build_definitions, defs
-from dagster_project.resources import DBT_PROJECT_DIR, build_resources, settings_from_env
+from dagster_project.resources import (
+    DBT_PROJECT_DIR,
+    WarehouseResource,
+    build_resources,
+    from_env,
+)
 from dagster_project.transform import KEPT_BUILDS
 
 RAW = ["prices", "etf_shares", "macro_observations", "valuations"]
@@ -75,7 +80,7 @@ def test_the_dbt_resource_neither_runs_dbt_version_nor_opens_an_adapter(monkeypa
         pytest.fail(f"ran {args[0]}")
 
     monkeypatch.setattr(dagster_dbt.core.resource, "check_output", no_subprocess)
-    dbt = build_resources(settings_from_env())["dbt"]
+    dbt = build_resources()["dbt"]
     assert dbt._cli_version.major == 1  # dbt Core, from the installed package
     assert dbt._initialize_dbt_core_adapter(["build"]) is None
 
@@ -109,10 +114,11 @@ def test_each_source_refreshes_on_its_own_schedule():
 def test_the_duckdb_memory_limit_reaches_the_ingest_connections_and_dbt(tmp_path):
     """ROTATION_DUCKDB_MEMORY bounds DuckDB in the Dagster process and in dbt's."""
     warehouse = tmp_path / "w.duckdb"
-    settings = settings_from_env(
-        {"ROTATION_WAREHOUSE": str(warehouse), "ROTATION_DUCKDB_MEMORY": "300MB"}
+    resource = from_env(
+        WarehouseResource,
+        {"ROTATION_WAREHOUSE": str(warehouse), "ROTATION_DUCKDB_MEMORY": "300MB"},
     )
-    with build_resources(settings)["duckdb"].get_connection() as con:
+    with resource.get_connection() as con:
         ((limit,),) = con.execute("select current_setting('memory_limit')").fetchall()
     assert limit == "286.1 MiB"  # DuckDB shows 300 MB (10^6 bytes) in MiB
 
@@ -124,7 +130,7 @@ def test_the_duckdb_memory_limit_reaches_the_ingest_connections_and_dbt(tmp_path
         "select current_setting('memory_limit') as m",
         "--output",
         "json",
-        dbt_vars={"duckdb_memory": settings.duckdb_memory},
+        dbt_vars={"duckdb_memory": resource.duckdb_memory},
     )
     assert "286.1 MiB" in shown
 
@@ -134,8 +140,8 @@ def build_instruments_seed(sample_warehouse, folder: Path, times: int) -> list[P
     copy of the sample warehouse: the seed's tests read the marts)."""
     warehouse = folder / "rotation.duckdb"
     shutil.copyfile(sample_warehouse, warehouse)
-    settings = settings_from_env({"ROTATION_WAREHOUSE": str(warehouse)})
-    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+    resources = build_resources(from_env(WarehouseResource, {"ROTATION_WAREHOUSE": str(warehouse)}))
+    job = build_definitions(resources).resolve_implicit_global_asset_job_def()
     targets = []
     for _ in range(times):
         result = job.execute_in_process(asset_selection=[AssetKey(["reference", "instruments"])])

@@ -16,13 +16,13 @@ from support.rotation_twin import expected_rotation, expected_ytd
 
 from dagster_project import reference, warehouse
 from dagster_project.definitions import build_definitions
-from dagster_project.resources import RotationSettings
+from dagster_project.resources import WarehouseResource, build_resources
 
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
 
 
-def materialize_all(settings: RotationSettings):
-    job = build_definitions(settings).resolve_implicit_global_asset_job_def()
+def materialize_all(resources: dict):
+    job = build_definitions(resources).resolve_implicit_global_asset_job_def()
     return job.execute_in_process(raise_on_error=False)
 
 
@@ -107,7 +107,7 @@ def test_a_second_run_changes_no_rows(warehouse_path):
     ]
     checksum = "select count(*), sum(hash(t)) from {} t"
     before = {t: snapshot(warehouse_path, checksum.format(t)).iloc[0].tolist() for t in tables}
-    assert materialize_all(RotationSettings(warehouse=str(warehouse_path))).success
+    assert materialize_all(build_resources(WarehouseResource(path=str(warehouse_path)))).success
     after = {t: snapshot(warehouse_path, checksum.format(t)).iloc[0].tolist() for t in tables}
     assert after == before
     last_loads = snapshot(

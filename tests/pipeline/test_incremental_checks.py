@@ -86,7 +86,7 @@ def test_chunks_split_the_rows_by_symbol_and_lose_none():
 def test_a_run_that_loads_nothing_new_validates_no_rows_and_a_row_loaded_since_is_validated(
     short_sample,
 ):
-    settings, job = short_sample
+    resources, job = short_sample
     raw = [AssetKey(["raw", t]) for t in ("prices", "etf_shares")]
     first = job.execute_in_process(raise_on_error=False, asset_selection=raw)
     assert first.success
@@ -100,7 +100,7 @@ def test_a_run_that_loads_nothing_new_validates_no_rows_and_a_row_loaded_since_i
         check = raw_check(second, table)
         assert check.passed
         assert check.metadata["rows_validated"].value == 0
-    with duckdb.connect(settings.warehouse_path) as con:
+    with duckdb.connect(resources["warehouse"].database) as con:
         audit = con.execute(
             "select count(*), bool_and(success) from audit.expectation_results where run_id = ?",
             [second.run_id],

@@ -8,14 +8,14 @@ from dagster import materialize
 from support.report_page import CHARTS
 
 from dagster_project import report
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import WarehouseResource, build_resources
 
 
 def test_the_asset_writes_the_report_beside_the_warehouse(sample_warehouse, tmp_path):
     for path in sample_warehouse.parent.glob(sample_warehouse.name + "*"):  # with any .wal
         shutil.copy(path, tmp_path / path.name)
-    settings = RotationSettings(warehouse=str(tmp_path / sample_warehouse.name))
-    result = materialize([report.rotation_report], resources=build_resources(settings))
+    resources = build_resources(WarehouseResource(path=str(tmp_path / sample_warehouse.name)))
+    result = materialize([report.rotation_report], resources=resources)
     assert result.success
     (event,) = result.asset_materializations_for_node("report__rotation_report")
     assert event.asset_key.path == ["report", "rotation_report"]

@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 from dagster import AssetKey, materialize
-from dagster_duckdb import DuckDBResource
 from small_marts import FCT_A, FCT_B, mart_counts, read, read_serving, versions
 
 from dagster_project import serving
 from dagster_project.definitions import defs
-from dagster_project.resources import settings_from_env
+from dagster_project.resources import WarehouseResource, from_env
 
 
 def test_publish_serves_the_marts_as_views_with_their_metadata(small_warehouse, tmp_path):
@@ -107,17 +106,18 @@ def test_versions_younger_than_the_window_are_kept_beyond_the_count(small_wareho
 def test_the_serving_asset_keeps_versions_as_configured(small_warehouse, tmp_path):
     """ROTATION_SERVING_KEEP and ROTATION_SERVING_KEEP_HOURS reach the serving asset."""
     warehouse = small_warehouse
-    settings = settings_from_env(
+    resource = from_env(
+        WarehouseResource,
         {
             "ROTATION_WAREHOUSE": str(warehouse),
             "ROTATION_SERVING_KEEP": "2",
             "ROTATION_SERVING_KEEP_HOURS": "0",
-        }
+        },
     )
-    assert (settings.serving_keep, settings.serving_keep_hours) == (2, 0)
-    defaults = settings_from_env({})
+    assert (resource.serving_keep, resource.serving_keep_hours) == (2, 0)
+    defaults = from_env(WarehouseResource, {})
     assert (defaults.serving_keep, defaults.serving_keep_hours) == (3, 24)
-    resources = {"settings": settings, "duckdb": DuckDBResource(database=str(warehouse))}
+    resources = {"warehouse": resource}
     for _ in range(3):
         result = materialize([serving.serving_published], resources=resources)
         assert result.success

@@ -20,7 +20,7 @@ from dagster import materialize
 
 from dagster_project import releases
 from dagster_project.ingest import ingest_assets
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import SourceResource, WarehouseResource, build_resources
 from dagster_project.sources import alfred
 from dagster_project.sources.base import LINE, ORIGIN, FetchError
 from dagster_project.sources.files import FilesSource
@@ -294,23 +294,21 @@ def test_a_folder_with_an_alfred_file_loads_every_vintage(tmp_path):
     data = tmp_path / "drop"
     drop(data, "UNRATE.csv", E2E + "2024-09-01,,,\n")
     drop(data, "DGS10.csv", "observation_date,DGS10\n2024-07-01,4.47\n")  # no vintages
-    settings = RotationSettings(
-        source="files",
-        data_dir=str(data),
-        warehouse=str(tmp_path / "w.duckdb"),
-        start_date="2024-01-01",
+    resources = build_resources(
+        WarehouseResource(path=str(tmp_path / "w.duckdb")),
+        SourceResource(name="files", data_dir=str(data), start_date="2024-01-01"),
     )
     macro = next(a for a in ingest_assets if a.key.to_user_string() == "raw/macro_observations")
 
     def stored() -> list[tuple]:
-        with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+        with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
             return con.sql(
                 "select series_id, strftime(date, '%Y-%m-%d'), strftime(realtime_start,"
                 " '%Y-%m-%d'), value, realtime_kind from raw.macro_observations"
                 " order by all"
             ).fetchall()
 
-    assert materialize([macro], resources=build_resources(settings)).success
+    assert materialize([macro], resources=resources).success
     every_vintage = [  # by hand from E2E: 4.1 once, 4.3 once (repeated after), 4.2
         ("UNRATE", "2024-06-01", "2024-07-05", 4.1, "vintage"),
         ("UNRATE", "2024-07-01", "2024-08-02", 4.3, "vintage"),
@@ -323,7 +321,7 @@ def test_a_folder_with_an_alfred_file_loads_every_vintage(tmp_path):
 
     # the new vintage is one more row (July's revision); the others stay as they were
     drop(data, "UNRATE.csv", E2E_LATER)
-    assert materialize([macro], resources=build_resources(settings)).success
+    assert materialize([macro], resources=resources).success
     assert [r for r in stored() if r[0] == "UNRATE"] == sorted(
         [*every_vintage, ("UNRATE", "2024-07-01", "2024-10-04", 4.2, "vintage")]
     )
@@ -337,20 +335,18 @@ def test_loading_a_revised_observation_from_before_the_archive_again_adds_nothin
     drop(
         data, "UNRATE.csv", "observation_date,UNRATE_20240705,UNRATE_20240802\n2023-01-01,3.4,3.5\n"
     )
-    settings = RotationSettings(
-        source="files",
-        data_dir=str(data),
-        warehouse=str(tmp_path / "w.duckdb"),
-        start_date="2020-01-01",
+    resources = build_resources(
+        WarehouseResource(path=str(tmp_path / "w.duckdb")),
+        SourceResource(name="files", data_dir=str(data), start_date="2020-01-01"),
     )
     macro = next(a for a in ingest_assets if a.key.to_user_string() == "raw/macro_observations")
 
     def stored() -> list[tuple]:
-        with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+        with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
             return con.sql("select * exclude (loaded_at) from raw.macro_observations").fetchall()
 
-    assert materialize([macro], resources=build_resources(settings)).success
+    assert materialize([macro], resources=resources).success
     first = stored()
     assert len(first) == 2
-    assert materialize([macro], resources=build_resources(settings)).success
+    assert materialize([macro], resources=resources).success
     assert stored() == first

@@ -17,7 +17,7 @@ import pytest
 from support.files_drop import drop
 
 from dagster_project.ingest import fetch_keys
-from dagster_project.resources import RotationSettings
+from dagster_project.ingest.specs import Window
 from dagster_project.sources.base import FetchError, NotProvided
 from dagster_project.sources.files import FilesSource, unknown_file_message
 
@@ -111,8 +111,8 @@ def test_such_entries_are_not_also_reported_as_files_of_unknown_symbols(tmp_path
 def test_the_key_fails_and_the_others_load(tmp_path):
     _dangling(tmp_path, "prices/IWM.csv")
     (tmp_path / "prices" / "SPY.csv").write_text(PRICES)
-    settings = RotationSettings(source="files", data_dir=str(tmp_path), start_date="2000-01-01")
-    fetched = fetch_keys(FilesSource(tmp_path).prices, ["IWM", "SPY"], {}, settings)
+    window = Window(date(2000, 1, 1), date.today(), overlap_days=10)
+    fetched = fetch_keys(FilesSource(tmp_path).prices, ["IWM", "SPY"], {}, window)
     assert [f["symbol"].iloc[0] for f in fetched.frames] == ["SPY"]
     assert list(fetched.failed) == ["IWM"]
     failure = fetched.failed["IWM"]

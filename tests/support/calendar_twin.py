@@ -14,7 +14,7 @@ import pandas as pd
 
 from dagster_project import reference
 
-START = "1995-01-01"  # RotationSettings.start_date's default
+START = "1995-01-01"  # SourceResource.start_date's default
 
 
 def last_loaded_day(con: duckdb.DuckDBPyConnection) -> pd.Timestamp:

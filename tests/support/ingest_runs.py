@@ -10,7 +10,7 @@ import pandas as pd
 from dagster import materialize
 
 from dagster_project.ingest import ingest_assets
-from dagster_project.resources import RotationSettings, build_resources
+from dagster_project.resources import SourceResource, WarehouseResource, build_resources
 
 
 def write(path: Path, text: str) -> None:
@@ -18,13 +18,11 @@ def write(path: Path, text: str) -> None:
     path.write_text(text)
 
 
-def files_at(data: Path, tmp_path: Path, start_date: str = "2026-01-01") -> RotationSettings:
+def files_at(data: Path, tmp_path: Path, start_date: str = "2026-01-01") -> dict:
     """The files source on the folder ``data``, with a warehouse in ``tmp_path``."""
-    return RotationSettings(
-        source="files",
-        data_dir=str(data),
-        warehouse=str(tmp_path / "w.duckdb"),
-        start_date=start_date,
+    return build_resources(
+        WarehouseResource(path=str(tmp_path / "w.duckdb")),
+        SourceResource(name="files", data_dir=str(data), start_date=start_date),
     )
 
 
@@ -33,12 +31,12 @@ def by_key(key: str):
     return next(a for a in ingest_assets if a.key.to_user_string() == key)
 
 
-def load_prices(settings: RotationSettings, **config):
+def load_prices(resources: dict, **config):
     """raw/prices materialized with the run config ``config`` (full_refresh, allow_shrink)."""
     run_config = {"ops": {"raw__prices": {"config": config}}} if config else None
     return materialize(
         [by_key("raw/prices")],
-        resources=build_resources(settings),
+        resources=resources,
         raise_on_error=False,
         run_config=run_config,
     )
@@ -56,9 +54,9 @@ def completeness(result, name: str = "all_keys_loaded"):
     return check
 
 
-def last_load(settings: RotationSettings) -> dict:
+def last_load(resources: dict) -> dict:
     """The latest row of raw.load_log."""
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         return (
             con.execute("select * from raw.load_log order by started_at desc limit 1")
             .df()
@@ -67,6 +65,6 @@ def last_load(settings: RotationSettings) -> dict:
         )
 
 
-def query(settings: RotationSettings, sql: str) -> pd.DataFrame:
-    with duckdb.connect(settings.warehouse_path, read_only=True) as con:
+def query(resources: dict, sql: str) -> pd.DataFrame:
+    with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
         return con.sql(sql).df()

@@ -19,7 +19,12 @@ import pandas as pd
 import pytest
 
 from dagster_project.definitions import build_definitions
-from dagster_project.resources import RotationSettings
+from dagster_project.resources import (
+    LoadingResource,
+    SourceResource,
+    WarehouseResource,
+    build_resources,
+)
 from dagster_project.summary import quarantine_warnings
 
 RAW_DATA = (
@@ -99,10 +104,13 @@ def write(folder: Path, name: str, lines: list[str]) -> Path:
     return path
 
 
-def run(built: Path, drop: Path, **settings):
-    job = build_definitions(
-        RotationSettings(source="files", data_dir=str(drop), warehouse=str(built), **settings)
-    ).resolve_implicit_global_asset_job_def()
+def run(built: Path, drop: Path, full_refresh: bool = False):
+    resources = build_resources(
+        WarehouseResource(path=str(built)),
+        SourceResource(name="files", data_dir=str(drop)),
+        loading=LoadingResource(full_refresh=full_refresh),
+    )
+    job = build_definitions(resources).resolve_implicit_global_asset_job_def()
     return job.execute_in_process(raise_on_error=False)
 
 
