@@ -6,7 +6,9 @@ be locked out for every run, and a reader between two dbt models would see half 
 readers get their own database, ``<warehouse dir>/serving.duckdb``, which no process ever writes
 in place. After each successful build ``publish``:
 
-1. exports every table of the warehouse's ``marts`` schema to Parquet in a new version folder,
+1. exports the marts (in a run, those of the dbt project, dagster_project.marts: a table left in
+   the schema by a mart since removed is not served, and the run says so) to Parquet in a new
+   version folder,
    ``<warehouse dir>/serving/<version>/<table>.parquet`` (version: UTC time + short run id, so
    folder names sort by age);
 2. builds a new views database in a temporary file beside it: ``marts.<table>`` is a view
@@ -32,7 +34,7 @@ because it writes only its own file (the views database): the warehouse itself i
 
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,6 +68,7 @@ class Published:
     rows: dict[str, int]
     sources: list[str]
     retained: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # tables of marts not asked for
 
 
 def serving_paths(warehouse_path: str | Path) -> tuple[Path, Path]:
@@ -79,9 +82,9 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _export(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[list[str], list[str]]:
-    """Write every ``marts`` table to ``folder/<table>.parquet``; return tables and sources."""
-    tables = [
+def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the warehouse's ``marts`` schema."""
+    return [
         name
         for (name,) in con.execute(
             "select table_name from information_schema.tables"
@@ -89,6 +92,12 @@ def _export(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[list[str], li
             " order by table_name"
         ).fetchall()
     ]
+
+
+def _export(
+    con: duckdb.DuckDBPyConnection, folder: Path, tables: list[str]
+) -> tuple[list[str], list[str]]:
+    """Write each table of ``marts`` to ``folder/<table>.parquet``; return tables and sources."""
     if not tables:
         raise ValueError(
             f"the warehouse {con.execute('select current_database()').fetchall()[0][0]!r} has no"
@@ -193,12 +202,15 @@ def publish(
     keep: int = KEEP,
     keep_for: timedelta = KEEP_FOR,
     now: datetime | None = None,
+    only: Collection[str] | None = None,
 ) -> Published:
     """Publish the warehouse's marts as a new version of ``serving.duckdb`` (module docstring).
 
     ``con`` is a connection to the warehouse (the writer's, inside a run); without it the file
     is opened read-only, which fails while another process writes it. ``now`` (UTC) is the
-    publish time, for tests of the retention; by default the clock's.
+    publish time, for tests of the retention; by default the clock's. ``only``: the marts to
+    publish (the registry's, in a run), so a table left in the schema by a mart removed from
+    the dbt project is not served (``Published.left_out`` names it); by default every table.
     """
     if keep < 2:
         raise ValueError(
@@ -217,9 +229,9 @@ def publish(
     try:
         if con is None:
             with duckdb.connect(str(Path(warehouse_path).resolve()), read_only=True) as own:
-                tables, sources = _export(own, folder)
+                tables, left_out, sources = _chosen_export(own, folder, only)
         else:
-            tables, sources = _export(con, folder)
+            tables, left_out, sources = _chosen_export(con, folder, only)
         rows = _build_views(temporary, folder, tables, run_id, version, sources, now)
         wal = temporary.with_name(temporary.name + ".wal")
         if wal.exists():
@@ -231,11 +243,27 @@ def publish(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     retained = _prune(versions, keep, keep_for, now)
-    return Published(version, database, folder, rows, sources, retained)
+    return Published(version, database, folder, rows, sources, retained, left_out)
 
 
-def publish_run(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    """Publish the warehouse's marts for this run, through the writer's connection."""
+def _chosen_export(
+    con: duckdb.DuckDBPyConnection, folder: Path, only: Collection[str] | None
+) -> tuple[list[str], list[str], list[str]]:
+    """Export the tables of ``marts`` that ``only`` names (all without it): the tables
+    exported, those left out, and the sources of the prices."""
+    present = _mart_tables(con)
+    chosen = [t for t in present if only is None or t in only]
+    tables, sources = _export(con, folder, chosen)
+    return tables, [t for t in present if t not in chosen], sources
+
+
+def publish_run(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    only: Collection[str] | None = None,
+) -> MaterializeResult:
+    """Publish the warehouse's marts (those of ``only``) for this run, through the writer's
+    connection."""
     with warehouse.get_connection() as con:
         published = publish(
             warehouse.database,
@@ -243,8 +271,15 @@ def publish_run(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             con=con,
             keep=warehouse.serving_keep,
             keep_for=timedelta(hours=warehouse.serving_keep_hours),
+            only=only,
         )
     context.log.info(f"published {published.version} to {published.database}")
+    if published.left_out:
+        context.log.warning(
+            f"not published: marts.{', marts.'.join(published.left_out)}, in the warehouse but"
+            " no mart of the dbt project (a mart removed or renamed): drop the table"
+            " (docs/architecture.md, 'How to remove or rename a mart')"
+        )
     rows = "\n".join(f"| marts.{t} | {n} |" for t, n in published.rows.items())
     return MaterializeResult(
         metadata={
@@ -254,12 +289,16 @@ def publish_run(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             "tables": len(published.rows),
             "rows": MetadataValue.md(f"| table | rows |\n|---|---|\n{rows}"),
             "retained": MetadataValue.json(published.retained),
+            "not_published": MetadataValue.text(", ".join(published.left_out) or "none"),
         }
     )
 
 
-def serving_asset(deps: Sequence[AssetKey] = ()) -> AssetsDefinition:
-    """The asset ``serving/published``, downstream of ``deps``."""
+def serving_asset(
+    deps: Sequence[AssetKey] = (), only: Collection[str] | None = None
+) -> AssetsDefinition:
+    """The asset ``serving/published``, downstream of ``deps``, publishing the marts ``only``
+    names (every table of the schema without it)."""
 
     @asset(
         key=["serving", "published"],
@@ -273,7 +312,7 @@ def serving_asset(deps: Sequence[AssetKey] = ()) -> AssetsDefinition:
     def serving_published(
         context: AssetExecutionContext, warehouse: WarehouseResource
     ) -> MaterializeResult:
-        return publish_run(context, warehouse)
+        return publish_run(context, warehouse, only)
 
     return serving_published
 
@@ -282,7 +321,7 @@ def serving_after_marts() -> AssetsDefinition:
     """The serving asset downstream of every mart of the registry (dagster_project.marts), so a
     build publishes once its marts are built. The marts are asked for when the definitions are
     assembled, not at import."""
-    return serving_asset(marts.asset_keys())
+    return serving_asset(marts.asset_keys(), [m.name for m in marts.marts()])
 
 
 # On its own, without the marts upstream: to publish a warehouse built already (tests).

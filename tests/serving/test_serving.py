@@ -230,3 +230,20 @@ def test_the_build_publishes_every_mart(sample_warehouse):
         views = {t: con.execute(f"select count(*) from marts.{t}").fetchall()[0][0] for t in tables}
     assert tables == views == mart_counts(sample_warehouse)
     assert len(tables) >= 10
+
+
+def test_a_table_left_by_a_removed_mart_is_not_served_and_is_named(small_warehouse, tmp_path):
+    # dbt never drops the table of a mart removed from the project: a run publishes the
+    # registry's marts only (here fct_a), and names the table it left out
+    only_a = serving.serving_asset(only=["fct_a"])
+    result = materialize(
+        [only_a], resources={"warehouse": WarehouseResource(path=str(small_warehouse))}
+    )
+    assert result.success
+    (event,) = result.asset_materializations_for_node("serving__published")
+    assert event.metadata["not_published"].value == "fct_b"
+    with duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True) as con:
+        assert con.execute("select * from meta.tables").fetchall() == [("fct_a", 2)]
+        assert con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall() == [("fct_a",)]
