@@ -1,7 +1,7 @@
 """Every Great Expectations suite in expectations/: it parses and guards a raw table or a mart,
 it has a good frame (support/good_frames/, by domain), and the sample warehouse passes it.
 
-The good and bad frames of each domain's suites are tested in test_suites_<domain>.py."""
+The good and bad frames of each suite are tested in test_suite_frames.py."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""The Great Expectations suites of the flows marts (dbt_models/models/marts/flows/): the good
-frames pass, and each bad frame fails the expectation named on the column named."""
+"""The bad frames of the flows suites: each a good frame (support/good_frames/flows.py)
+with a value changed, and the expectation it must fail on the column named
+(tests/quality/test_suite_frames.py)."""
 
 from __future__ import annotations
 
-import pytest
-from support.good_frames.flows import FLOWS, GOOD, SEGMENT
-from support.suite_cases import bad, duplicated, failures
+from support.good_frames.flows import FLOWS, SEGMENT
+from support.suite_cases import bad, duplicated
 from support.suite_values import BETWEEN, FUTURE, IN_SET, NOT_NULL, NULL, UNIQUE, UNIQUE_1
 
 # One case per important expectation: (suite, bad frame, expectation that must fail, its column)
@@ -81,20 +81,3 @@ BAD = [
     bad("segment: duplicate day", SEGMENT, UNIQUE_1, "flow_date", frame=duplicated(SEGMENT)),
     bad("segment: future day", SEGMENT, BETWEEN, "flow_date", 1, flow_date=FUTURE),
 ]
-
-
-@pytest.mark.parametrize("suite", sorted(GOOD))
-def test_good_frame_passes(suite):
-    assert [o.describe() for o in failures(GOOD[suite](), suite)] == []
-
-
-def test_every_suite_has_bad_frames():
-    assert {case.values[0] for case in BAD} == set(GOOD)
-
-
-@pytest.mark.parametrize("suite, frame, expectation, column", BAD)
-def test_bad_frame_fails_the_named_expectation(suite, frame, expectation, column):
-    failed = failures(frame, suite)
-    assert (expectation, column) in [(o.expectation, o.column) for o in failed], [
-        o.describe() for o in failed
-    ]

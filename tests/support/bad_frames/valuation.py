@@ -1,12 +1,13 @@
-"""The Great Expectations suite of the valuation mart (dbt_models/models/marts/valuation/): the
-good frame passes, and each bad frame fails the expectation named on the column named."""
+"""The bad frames of the valuation suites: each a good frame (support/good_frames/valuation.py)
+with a value changed, and the expectation it must fail on the column named
+(tests/quality/test_suite_frames.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from support.good_frames.valuation import GOOD, VALUATION
-from support.suite_cases import bad, duplicated, failures
+
+from support.good_frames.valuation import VALUATION
+from support.suite_cases import bad, duplicated
 from support.suite_values import BETWEEN, NULL, UNIQUE_1
 
 # One case per important expectation: (suite, bad frame, expectation that must fail, its column)
@@ -76,20 +77,3 @@ BAD = [
         month_start=pd.Timestamp("2026-12-01"),
     ),
 ]
-
-
-@pytest.mark.parametrize("suite", sorted(GOOD))
-def test_good_frame_passes(suite):
-    assert [o.describe() for o in failures(GOOD[suite](), suite)] == []
-
-
-def test_every_suite_has_bad_frames():
-    assert {case.values[0] for case in BAD} == set(GOOD)
-
-
-@pytest.mark.parametrize("suite, frame, expectation, column", BAD)
-def test_bad_frame_fails_the_named_expectation(suite, frame, expectation, column):
-    failed = failures(frame, suite)
-    assert (expectation, column) in [(o.expectation, o.column) for o in failed], [
-        o.describe() for o in failed
-    ]

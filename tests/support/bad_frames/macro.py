@@ -1,12 +1,13 @@
-"""The Great Expectations suites of the macro marts (dbt_models/models/marts/macro/): the good
-frames pass, and each bad frame fails the expectation named on the column named."""
+"""The bad frames of the macro suites: each a good frame (support/good_frames/macro.py)
+with a value changed, and the expectation it must fail on the column named
+(tests/quality/test_suite_frames.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from support.good_frames.macro import GOOD, MACRO_DAILY, RATES
-from support.suite_cases import bad, duplicated, failures
+
+from support.good_frames.macro import MACRO_DAILY, RATES
+from support.suite_cases import bad, duplicated
 from support.suite_values import BETWEEN, FUTURE, IN_SET, NOT_NULL, NULL, PAIR_GT, UNIQUE, UNIQUE_1
 
 # One case per important expectation: (suite, bad frame, expectation that must fail, its column)
@@ -119,20 +120,3 @@ BAD = [
     bad("rates: duplicate key", RATES, UNIQUE, "pair_id, rotation_date", frame=duplicated(RATES)),
     bad("rates: future date", RATES, BETWEEN, "rotation_date", 2, rotation_date=FUTURE),
 ]
-
-
-@pytest.mark.parametrize("suite", sorted(GOOD))
-def test_good_frame_passes(suite):
-    assert [o.describe() for o in failures(GOOD[suite](), suite)] == []
-
-
-def test_every_suite_has_bad_frames():
-    assert {case.values[0] for case in BAD} == set(GOOD)
-
-
-@pytest.mark.parametrize("suite, frame, expectation, column", BAD)
-def test_bad_frame_fails_the_named_expectation(suite, frame, expectation, column):
-    failed = failures(frame, suite)
-    assert (expectation, column) in [(o.expectation, o.column) for o in failed], [
-        o.describe() for o in failed
-    ]

@@ -1,12 +1,13 @@
-"""The Great Expectations suites of the rotation marts (dbt_models/models/marts/rotation/): the good
-frames pass, and each bad frame fails the expectation named on the column named."""
+"""The bad frames of the rotation suites: each a good frame (support/good_frames/rotation.py)
+with a value changed, and the expectation it must fail on the column named
+(tests/quality/test_suite_frames.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from support.good_frames.rotation import EPISODES, GOOD, PRICES_DAILY, ROTATION, SCORECARD, SUMMARY
-from support.suite_cases import bad, changed, duplicated, failures
+
+from support.good_frames.rotation import EPISODES, PRICES_DAILY, ROTATION, SCORECARD, SUMMARY
+from support.suite_cases import bad, duplicated
 from support.suite_values import (
     BETWEEN,
     FUTURE,
@@ -360,26 +361,3 @@ BAD = [
         breadth_above_ma_200_frac=68.0,
     ),
 ]
-
-
-@pytest.mark.parametrize("suite", sorted(GOOD))
-def test_good_frame_passes(suite):
-    assert [o.describe() for o in failures(GOOD[suite](), suite)] == []
-
-
-def test_every_suite_has_bad_frames():
-    assert {case.values[0] for case in BAD} == set(GOOD)
-
-
-@pytest.mark.parametrize("suite, frame, expectation, column", BAD)
-def test_bad_frame_fails_the_named_expectation(suite, frame, expectation, column):
-    failed = failures(frame, suite)
-    assert (expectation, column) in [(o.expectation, o.column) for o in failed], [
-        o.describe() for o in failed
-    ]
-
-
-@pytest.mark.parametrize("day", ["1987-10-19", "2008-10-13", "2020-03-16"])
-def test_a_real_crash_day_is_an_allowed_exception(day):
-    frame = changed(PRICES_DAILY, 1, price_date=pd.Timestamp(day), ret_1d=-0.3)
-    assert [o.describe() for o in failures(frame, PRICES_DAILY)] == []

@@ -1,12 +1,13 @@
-"""The Great Expectations suites of the raw tables: the good frames pass, and each
-bad frame fails the expectation named on the column named."""
+"""The bad frames of the raw suites: each a good frame (support/good_frames/raw.py)
+with a value changed, and the expectation it must fail on the column named
+(tests/quality/test_suite_frames.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
+
 from support.good_frames.raw import CONSTITUENTS, ETF, GOOD, MACRO, PRICES, VALUATIONS
-from support.suite_cases import bad, dropped, duplicated, failures
+from support.suite_cases import bad, dropped, duplicated
 from support.suite_values import (
     BETWEEN,
     COLUMNS,
@@ -18,8 +19,6 @@ from support.suite_values import (
     TYPE,
     UNIQUE,
 )
-
-from dagster_project import quality, reference
 
 # One case per important expectation: (suite, bad frame, expectation that must fail, its column)
 BAD = [
@@ -111,37 +110,3 @@ BAD = [
     bad("valuations: null metric", VALUATIONS, NOT_NULL, "metric", metric=None),
     bad("valuations: future date", VALUATIONS, BETWEEN, "date", date=FUTURE),
 ]
-
-
-@pytest.mark.parametrize("suite", sorted(GOOD))
-def test_good_frame_passes(suite):
-    assert [o.describe() for o in failures(GOOD[suite](), suite)] == []
-
-
-def test_every_suite_has_bad_frames():
-    assert {case.values[0] for case in BAD} == set(GOOD)
-
-
-@pytest.mark.parametrize("suite, frame, expectation, column", BAD)
-def test_bad_frame_fails_the_named_expectation(suite, frame, expectation, column):
-    failed = failures(frame, suite)
-    assert (expectation, column) in [(o.expectation, o.column) for o in failed], [
-        o.describe() for o in failed
-    ]
-
-
-def test_every_macro_series_of_the_seed_has_a_plausible_range():
-    spec = quality.load_suite("raw_macro_observations")
-    (known,) = [
-        e
-        for e in spec["expectations"]
-        if e["kwargs"].get("column") == "series_id" and e["type"] == IN_SET
-    ]
-    series = set(reference.macro_series()["series_id"])
-    assert set(known["kwargs"]["value_set"]) == series
-    ranged = {
-        e["kwargs"]["row_condition"].split("'")[1]
-        for e in spec["expectations"]
-        if e["type"] == BETWEEN and e["kwargs"].get("column") == "value"
-    }
-    assert ranged == series
