@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 from dagster import materialize
 
-from dagster_project.ingest import ingest_assets
+from dagster_project.ingest import all_ingest_assets
 from dagster_project.resources import DBT_PROJECT_DIR, WarehouseResource, build_resources
 
 
@@ -40,7 +40,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         warehouse, target = Path(folder) / "rotation.duckdb", Path(folder) / "target"
         resources = build_resources(WarehouseResource(path=str(warehouse)))
-        assert materialize(ingest_assets, resources=resources).success
+        assert materialize(all_ingest_assets(), resources=resources).success
         timed(["seed"], warehouse, target)
         results = {
             "dbt run (models)": [timed(["run"], warehouse, target) for _ in range(repeat)],

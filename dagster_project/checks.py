@@ -75,8 +75,11 @@ def suite_check(suite_name: str) -> AssetChecksDefinition:
     return _check
 
 
-suite_checks = [
-    suite_check(name)
-    for name in quality.suite_names()
-    if not quality.suite_table(name).startswith("raw.")
-]
+def mart_suite_checks() -> list[AssetChecksDefinition]:
+    """A check for each mart's suite, built when the definitions are assembled (the suites are
+    read then, not at import)."""
+    return [
+        suite_check(name)
+        for name in quality.suite_names()
+        if not quality.suite_table(name).startswith("raw.")
+    ]

@@ -44,14 +44,6 @@ from dagster_project.ingest.specs import (
     IngestConfig,
 )
 
-
-def __getattr__(name: str):
-    """``ingest_assets``, the list of every ingest asset, built on first use (not at import)."""
-    if name == "ingest_assets":
-        return all_ingest_assets()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "COMPLETE_CHECK",
     "CURRENT_CHECK",
@@ -71,5 +63,4 @@ __all__ = [
     "fetch_batches",
     "fetch_keys",
     "ignored_files",
-    "ingest_assets",
 ]

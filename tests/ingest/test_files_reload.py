@@ -18,7 +18,7 @@ from dagster import materialize
 from support.holdings_csv import SMALL_ROWS, holdings_csv
 
 from dagster_project import warehouse
-from dagster_project.ingest import ingest_assets
+from dagster_project.ingest import all_ingest_assets
 from dagster_project.resources import (
     LoadingResource,
     SourceResource,
@@ -45,7 +45,7 @@ def resources_for(tmp_path: Path, start_date: str = "2020-01-01") -> dict:
 
 
 def load(resources: dict, *tables: str):
-    assets = [a for a in ingest_assets if a.key.path[1] in tables]
+    assets = [a for a in all_ingest_assets() if a.key.path[1] in tables]
     result = materialize(assets, resources=resources, raise_on_error=False)
     assert result.success
     return result

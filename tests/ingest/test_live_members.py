@@ -22,7 +22,7 @@ from support.live_yahoo import DAYS, UNKNOWN, Server, chart
 from werkzeug import Response
 
 from dagster_project import warehouse
-from dagster_project.ingest import ingest_assets
+from dagster_project.ingest import all_ingest_assets
 from dagster_project.resources import (
     HttpResource,
     LoadingResource,
@@ -33,7 +33,7 @@ from dagster_project.resources import (
 
 
 def assets(*keys: str) -> list:
-    return [a for a in ingest_assets if a.key.to_user_string() in keys]
+    return [a for a in all_ingest_assets() if a.key.to_user_string() in keys]
 
 
 def checks(result) -> dict[str, object]:
@@ -229,7 +229,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     from dagster import materialize
-    from dagster_project.ingest import ingest_assets
+    from dagster_project.ingest import all_ingest_assets
     from dagster_project.resources import (
         HttpResource, LoadingResource, SourceResource, WarehouseResource, build_resources,
     )
@@ -241,7 +241,7 @@ CHILD = textwrap.dedent(
         HttpResource(yahoo_url=url, retries=0, timeout=30.0, concurrency=1, rate=0),
         LoadingResource(batch_symbols=2),
     )
-    prices = [a for a in ingest_assets if a.key.to_user_string() == "raw/prices"]
+    prices = [a for a in all_ingest_assets() if a.key.to_user_string() == "raw/prices"]
     materialize(prices, resources=resources)
     """
 )

@@ -17,9 +17,9 @@ import duckdb
 import pandas as pd
 import pytest
 from dagster import materialize
+from support.ingest_runs import by_key
 
 from dagster_project import releases
-from dagster_project.ingest import ingest_assets
 from dagster_project.resources import SourceResource, WarehouseResource, build_resources
 from dagster_project.sources import alfred
 from dagster_project.sources.base import LINE, ORIGIN, FetchError
@@ -298,7 +298,7 @@ def test_a_folder_with_an_alfred_file_loads_every_vintage(tmp_path):
         WarehouseResource(path=str(tmp_path / "w.duckdb")),
         SourceResource(name="files", data_dir=str(data), start_date="2024-01-01"),
     )
-    macro = next(a for a in ingest_assets if a.key.to_user_string() == "raw/macro_observations")
+    macro = by_key("raw/macro_observations")
 
     def stored() -> list[tuple]:
         with duckdb.connect(resources["warehouse"].database, read_only=True) as con:
@@ -339,7 +339,7 @@ def test_loading_a_revised_observation_from_before_the_archive_again_adds_nothin
         WarehouseResource(path=str(tmp_path / "w.duckdb")),
         SourceResource(name="files", data_dir=str(data), start_date="2020-01-01"),
     )
-    macro = next(a for a in ingest_assets if a.key.to_user_string() == "raw/macro_observations")
+    macro = by_key("raw/macro_observations")
 
     def stored() -> list[tuple]:
         with duckdb.connect(resources["warehouse"].database, read_only=True) as con:

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 from dagster import materialize
 
-from dagster_project.ingest import ingest_assets
+from dagster_project.ingest import all_ingest_assets
 from dagster_project.resources import SourceResource, WarehouseResource, build_resources
 
 
@@ -28,7 +28,7 @@ def files_at(data: Path, tmp_path: Path, start_date: str = "2026-01-01") -> dict
 
 def by_key(key: str):
     """The ingest asset ``key`` ("raw/prices")."""
-    return next(a for a in ingest_assets if a.key.to_user_string() == key)
+    return next(a for a in all_ingest_assets() if a.key.to_user_string() == key)
 
 
 def load_prices(resources: dict, **config):
