@@ -10,20 +10,25 @@ DBT_FILES := $(shell find dbt_models -path dbt_models/target -prune -o -type f \
 DBT_DIRS := $(shell find dbt_models \( -path dbt_models/target -o -path dbt_models/logs \) -prune \
 	-o -type d -print)
 
+# the Spark engine's packages (pyproject's `spark` extra, about 500 MB): for `make test`, and for
+# `make run` when ROTATION_ENGINE=spark
+SPARK_ENV := $(BIN)/.synced-spark
+RUN_ENV := $(if $(filter spark,$(ROTATION_ENGINE)),$(SPARK_ENV))
+
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: run test ui lint env prepare clean
 
-run: prepare  ## materialize every asset, then print a summary of the warehouse
+run: prepare $(RUN_ENV)  ## materialize every asset, then print a summary of the warehouse
 	$(BIN)/dagster asset materialize -m dagster_project.definitions --select '*'
 	$(BIN)/python -m dagster_project.summary
 
-test: prepare  ## the whole test suite (CI runs exactly this)
+test: prepare $(SPARK_ENV)  ## the whole test suite (CI runs exactly this)
 	$(BIN)/pytest
 
 # dbt must be on PATH for `dagster dev`, which re-parses the dbt project when it starts
-ui: prepare  ## the Dagster UI (and its daemon) on http://127.0.0.1:3000
+ui: prepare $(RUN_ENV)  ## the Dagster UI (and its daemon) on http://127.0.0.1:3000
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 # sqlfluff renders the models with dbt against an in-memory warehouse (see .sqlfluff)
@@ -41,6 +46,10 @@ prepare: $(MANIFEST)
 $(BIN)/.synced: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv sync --frozen --compile-bytecode
+	@touch $@
+
+$(SPARK_ENV): $(BIN)/.synced
+	$(PYTHON) -m uv sync --frozen --compile-bytecode --extra spark
 	@touch $@
 
 # The dbt manifest is parsed once here, not at every import of the Dagster definitions.

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/build_times.py                  # the default universe
     .venv/bin/python benchmarks/build_times.py --members 1500   # 3,000 constituents x 30 years
+    .venv/bin/python benchmarks/build_times.py --engine spark   # the models built by local Spark
 
 Each case runs `dagster asset materialize --select '*'` in a fresh process against a warehouse
 in a temporary folder, and measures its wall time and the peak resident memory of the process
@@ -12,11 +13,15 @@ tree (Dagster and dbt beside it, summed; sampled every 0.2 s from /proc):
 3. incremental: the sample's end moved on by one trading day (one new day of every series).
 
 Then where the time goes in each case, from Dagster's own step timings: the time in steps and
-outside them (process start-up, imports, Dagster's run bookkeeping), and the slowest steps.
-Prints a table; asserts nothing (a benchmark, not a test).
+outside them (process start-up, imports, Dagster's run bookkeeping), and the slowest steps; and
+inside the dbt step, from dbt's run_results.json, the seconds by kind of node (seeds, models,
+tests, hooks) and the slowest models. With ``--engine spark`` the dbt step
+also publishes the raw tables and lands the marts (docs/spark.md), and the peak memory includes
+Spark's JVM. Prints a table; asserts nothing (a benchmark, not a test).
 """
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -28,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# the dbt step's hand-overs on Spark (dagster_project/transform.py logs them)
+HANDOVER = re.compile(r"(raw tables published for Spark|landed in the warehouse) in ([\d.]+) s")
 STEP = re.compile(
     r' - ([\w.]+) - STEP_SUCCESS - Finished execution of step "[^"]+" in ([\dhms.]+)\.'
 )
@@ -53,7 +60,9 @@ def scratch_env(folder: Path, **variables: str) -> dict[str, str]:
     }
 
 
-def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Counter]:
+def materialize(
+    folder: Path, end: str, members: int, engine: str = "duckdb"
+) -> tuple[float, float, Counter]:
     """Seconds, peak resident GB and seconds per step of one full materialization."""
     env = scratch_env(
         folder,
@@ -61,6 +70,8 @@ def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Cou
         ROTATION_WAREHOUSE=str(folder / "rotation.duckdb"),
         ROTATION_SAMPLE_END=end,
         ROTATION_SAMPLE_MEMBERS=str(members),
+        ROTATION_ENGINE=engine,
+        ROTATION_SPARK_WAREHOUSE=str(folder / "spark"),
     )
     command = [str(BIN / "dagster"), "asset", "materialize", "-m", "dagster_project.definitions"]
     log = folder / "run.log"
@@ -80,7 +91,23 @@ def materialize(folder: Path, end: str, members: int) -> tuple[float, float, Cou
     steps = Counter()
     for step, duration in STEP.findall(log.read_text()):
         steps[step] += sum(float(v) * SECONDS[u] for v, u in UNITS.findall(duration))
+    for handover, seconds_taken in HANDOVER.findall(log.read_text()):
+        steps[f"(in the dbt step) {handover}"] += float(seconds_taken)
     return seconds, peak / 1024**3, steps
+
+
+def dbt_breakdown() -> tuple[Counter, Counter]:
+    """Seconds by kind of node and by model, of the newest dbt build (its run_results.json in
+    the build's own target folder, which dagster-dbt keeps)."""
+    builds = (ROOT / "dbt_models" / "target").glob("*/run_results.json")
+    results = json.loads(max(builds, key=lambda p: p.stat().st_mtime).read_text())["results"]
+    kinds, models = Counter(), Counter()
+    for node in results:
+        kind, *_, name = node["unique_id"].split(".")
+        kinds[kind] += node["execution_time"]
+        if kind == "model":
+            models[name] += node["execution_time"]
+    return kinds, models
 
 
 def speed_probe() -> str:
@@ -113,27 +140,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100, help="members per sample index")
     parser.add_argument("--cold-only", action="store_true", help="only the cold build")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     args = parser.parse_args()
     cases = [("cold", DAY_BEFORE), ("warm", DAY_BEFORE), ("incremental", END)]
     results, probe = [], speed_probe()
     with tempfile.TemporaryDirectory(prefix="rotation-bench-") as tmp:
         for name, end in cases[:1] if args.cold_only else cases:
-            seconds, gb, steps = materialize(Path(tmp), end, args.members)
-            results.append((name, seconds, gb, steps))
+            seconds, gb, steps = materialize(Path(tmp), end, args.members, args.engine)
+            results.append((name, seconds, gb, steps, dbt_breakdown()))
             print(f"{name}: {seconds:.1f} s, peak {gb:.2f} GB", flush=True)
     cpus = os.cpu_count()
-    print(f"\n{args.members} members per index, {cpus} cores, Python {sys.version.split()[0]}")
+    python = sys.version.split()[0]
+    print(f"\n{args.engine}, {args.members} members per index, {cpus} cores, Python {python}")
     print(f"speed probe before: {probe}; after: {speed_probe()}")
     print("| build | wall s | peak resident GB | vs cold |")
     print("|---|---|---|---|")
     cold = results[0][1]
-    for name, seconds, gb, _ in results:
+    for name, seconds, gb, _, _ in results:
         print(f"| {name} | {seconds:.1f} | {gb:.2f} | {seconds / cold:.2f} |")
-    for name, seconds, _, steps in results:
+    for name, seconds, _, steps, (kinds, models) in results:
         top = ", ".join(f"{step} {s:.1f}" for step, s in steps.most_common(6))
-        inside = sum(steps.values())  # the in-process executor runs one step at a time
+        # the in-process executor runs one step at a time; the hand-overs are inside dbt's
+        inside = sum(s for step, s in steps.items() if not step.startswith("(in the dbt step)"))
         print(f"\n{name}: {inside:.1f} s in steps, {seconds - inside:.1f} s outside them")
         print(f"slowest steps ({name}, s): {top}")
+        print(f"dbt nodes ({name}, s): " + ", ".join(f"{k} {s:.1f}" for k, s in kinds.items()))
+        slowest = models.most_common(5)
+        print(f"slowest models ({name}, s): " + ", ".join(f"{m} {s:.1f}" for m, s in slowest))
 
 
 if __name__ == "__main__":

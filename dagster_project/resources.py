@@ -5,6 +5,7 @@
 - ``source``: which source to load, from which date, and the sample's shape;
 - ``http``: the live providers' addresses, keys and HTTP behaviour;
 - ``loading``: how the ingest assets load (overlap, full refresh, shrink bound, batch size);
+- ``engine``: which engine builds the dbt models, DuckDB or Spark (docs/spark.md);
 - ``dbt``: the dbt CLI, which takes no setting.
 
 ``resources_from_env`` configures them at launch: a field whose variable is set reads it
@@ -67,6 +68,44 @@ class WarehouseResource(ConfigurableResource):
         )
         with duckdb.get_connection() as con:
             yield con
+
+
+ENGINES = ("duckdb", "spark")
+
+
+class EngineResource(ConfigurableResource):
+    """Which engine builds the dbt models: DuckDB, in the warehouse file, or Spark, from raw
+    tables published to its warehouse folder, its marts landed back in the DuckDB warehouse
+    (``dagster_project.spark``)."""
+
+    VARIABLES: ClassVar[dict[str, str]] = {
+        "name": "ROTATION_ENGINE",
+        "spark_warehouse": "ROTATION_SPARK_WAREHOUSE",
+    }
+    name: str = "duckdb"  # duckdb or spark
+    # Spark's folder: raw/ (published Parquet), tables/ (the models), metastore/ (its catalog).
+    # A relative path is from the project root; a URI (s3://...) is used as it is.
+    spark_warehouse: str = "warehouse/spark"
+
+    @property
+    def is_spark(self) -> bool:
+        if self.name not in ENGINES:
+            raise ValueError(
+                f"ROTATION_ENGINE={self.name!r} is not an engine; choose one of {ENGINES}"
+            )
+        return self.name == "spark"
+
+    @property
+    def spark_root(self) -> str:
+        """The Spark warehouse folder: absolute, or the URI as given."""
+        if "://" in self.spark_warehouse or Path(self.spark_warehouse).is_absolute():
+            return self.spark_warehouse
+        return str((PROJECT_ROOT / self.spark_warehouse).resolve())
+
+    @property
+    def dbt_target(self) -> str:
+        """The engine's target in dbt_models/profiles.yml."""
+        return "spark" if self.is_spark else "dev"
 
 
 class HttpResource(ConfigurableResource):
@@ -194,7 +233,7 @@ def _date(variable: str, value: str) -> date:
 
 
 Resource = TypeVar("Resource", bound=ConfigurableResource)
-CONFIGURED = (WarehouseResource, SourceResource, HttpResource, LoadingResource)
+CONFIGURED = (WarehouseResource, SourceResource, HttpResource, LoadingResource, EngineResource)
 _TRUE, _FALSE = {"1", "true", "t", "yes", "y", "on"}, {"0", "false", "f", "no", "n", "off"}
 
 
@@ -270,7 +309,11 @@ class DbtCli(DbtCliResource):
 
 
 def build_resources(
-    warehouse: object = None, source: object = None, http: object = None, loading: object = None
+    warehouse: object = None,
+    source: object = None,
+    http: object = None,
+    loading: object = None,
+    engine: object = None,
 ) -> dict[str, object]:
     """The resources every asset and check of the project uses: those given, the others with
     their defaults."""
@@ -281,6 +324,7 @@ def build_resources(
         "source": source or SourceResource(),
         "http": http or HttpResource(),
         "loading": loading or LoadingResource(),
+        "engine": engine or EngineResource(),
         "dbt": DbtCli(
             project_dir=str(DBT_PROJECT_DIR),
             dbt_executable=str(dbt_beside_python) if dbt_beside_python.exists() else "dbt",

@@ -51,6 +51,7 @@ from dagster import (
 
 from dagster_project import marts
 from dagster_project.resources import WarehouseResource
+from dagster_project.warehouse.schema import sql_literal
 
 KEEP = 3  # version folders kept at least: the published one and the two before it
 KEEP_FOR = timedelta(hours=24)  # and every version published within this time
@@ -77,11 +78,6 @@ def serving_paths(warehouse_path: str | Path) -> tuple[Path, Path]:
     return folder / "serving.duckdb", folder / "serving"
 
 
-def _literal(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables of the warehouse's ``marts`` schema."""
     return [
@@ -104,7 +100,7 @@ def _export(
             " table in schema marts: build the marts (dbt) before publishing"
         )
     for table in tables:
-        target = _literal(str(folder / f"{table}.parquet"))
+        target = sql_literal(str(folder / f"{table}.parquet"))
         con.execute(f'copy (select * from marts."{table}") to {target} (format parquet)')
     has_prices = con.execute(
         "select count(*) from information_schema.tables"
@@ -134,7 +130,7 @@ def _build_views(
     with duckdb.connect(str(target), config={"storage_compatibility_version": STORAGE}) as con:
         con.execute("create schema marts")
         for table in tables:
-            parquet = _literal(str(folder / f"{table}.parquet"))
+            parquet = sql_literal(str(folder / f"{table}.parquet"))
             con.execute(f'create view marts."{table}" as select * from read_parquet({parquet})')
         con.execute("create schema meta")
         con.execute(
@@ -185,7 +181,7 @@ def _remove_leftovers(database: Path, versions: Path) -> None:
         # attached to a new in-memory database, not duckdb.connect(database): that returns the
         # database a connection of this process may hold open, an older version of the file
         with duckdb.connect() as con:
-            con.execute(f"attach {_literal(str(database))} as published (read_only)")
+            con.execute(f"attach {sql_literal(str(database))} as published (read_only)")
             (published,) = con.execute(
                 "select coalesce(max(version), '') from published.meta.published"
             ).fetchall()[0]

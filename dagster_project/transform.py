@@ -9,16 +9,23 @@ marts are grouped by their domain folder (rotation, valuation, ...), the rest by
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetMaterialization,
+    AssetsDefinition,
+    Output,
+)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from dagster_project import marts
-from dagster_project.resources import DBT_PROJECT_DIR, WarehouseResource
+from dagster_project import marts, spark
+from dagster_project.resources import DBT_PROJECT_DIR, EngineResource, WarehouseResource
 
 KEPT_BUILDS = 10  # dbt target folders of past builds kept (prune_builds)
 
@@ -58,26 +65,67 @@ def dbt_assets_definition() -> AssetsDefinition:
         dagster_dbt_translator=RotationTranslator(),
     )
     def rotation_dbt_assets(
-        context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+        context: AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        engine: EngineResource,
     ) -> Iterator[Any]:
-        """``dbt build`` of the selected models, seeds and data tests against the configured
-        warehouse.
+        """``dbt build`` of the selected models, seeds and data tests by the configured engine
+        (each materialization's metadata names it).
 
         dbt's unit tests check the models' SQL on fixed inputs, not the data: they run with the
         test suite (tests/marts/test_dbt_unit.py), not in every build.
         """
+        if engine.is_spark:
+            started = time.perf_counter()
+            with warehouse.get_connection() as con:
+                published = spark.publish_raw(con, engine.spark_root)
+            seconds = time.perf_counter() - started
+            context.log.info(f"raw tables published for Spark in {seconds:.1f} s: {published}")
         dbt_vars = json.dumps(
-            {"warehouse_path": warehouse.database, "duckdb_memory": warehouse.duckdb_memory}
+            {
+                "warehouse_path": warehouse.database,
+                "duckdb_memory": warehouse.duckdb_memory,
+                "spark_warehouse": engine.spark_root,
+            }
         )
         args = ["build", "--vars", dbt_vars, "--exclude-resource-type", "unit_test"]
-        invocation = dbt.cli(args, context=context)
+        invocation = dbt.cli([*args, "--target", engine.dbt_target], context=context)
         try:
-            yield from invocation.stream()
+            events = invocation.stream()
+            if engine.is_spark:
+                events = landed(context, events, warehouse, engine.spark_root)
+            for event in events:
+                if isinstance(event, Output | AssetMaterialization):
+                    event = event.with_metadata({**event.metadata, "engine": engine.name})
+                yield event
         finally:
             keep_parse(invocation.target_path)
             prune_builds(invocation.target_path)
 
     return rotation_dbt_assets
+
+
+def landed(
+    context: AssetExecutionContext, events: Iterator[Any], warehouse: WarehouseResource, root: str
+) -> Iterator[Any]:
+    """The build's events, its models' outputs held back until the marts Spark built are
+    landed in the DuckDB warehouse (``spark.land_marts``), where the mart checks and serving
+    read them. A build that fails lands nothing: the warehouse keeps the last build's marts."""
+    held = []
+    for event in events:
+        if isinstance(event, Output):
+            held.append(event)
+        else:
+            yield event
+    built = {context.asset_key_for_output(event.output_name) for event in held}
+    names = [mart.name for mart in marts.marts() if mart.asset_key in built]
+    started = time.perf_counter()
+    with warehouse.get_connection() as con:
+        rows = spark.land_marts(con, root, names)
+    seconds = time.perf_counter() - started
+    context.log.info(f"marts built by Spark, landed in the warehouse in {seconds:.1f} s: {rows}")
+    yield from held
 
 
 def keep_parse(build_target: Path) -> None:

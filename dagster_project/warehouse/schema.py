@@ -116,6 +116,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(FILE_DIGESTS_DDL)
 
 
+def sql_literal(text: str) -> str:
+    """A SQL string literal (a path in a COPY or read_parquet)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the block in one transaction: committed at its end, rolled back on any error (which

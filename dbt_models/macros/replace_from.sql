@@ -37,3 +37,58 @@
     {%- endif %}
     min(price_date) as first_day
 {%- endmacro %}
+
+{#-
+    replace_from_config(column): the config of a replace_from model, by engine. On DuckDB the
+    strategy above. Spark's Parquet tables cannot delete rows: the table is partitioned by the
+    year of `column` (partition_year, from replace_from_partition_column) and a build overwrites
+    the partitions its rows fall in (insert_overwrite, dynamic partition overwrite: see
+    profiles.yml), so a build starts from the first day of a partition
+    (replace_from_partition_start) and rewrites that year whole.
+-#}
+{% macro replace_from_config(column) -%}
+    {{ return(adapter.dispatch('replace_from_config', 'rotation')(column)) }}
+{%- endmacro %}
+
+{% macro default__replace_from_config(column) -%}
+    {{ return({
+        'incremental_strategy': 'replace_from',
+        'replace_from_column': column,
+        'on_schema_change': 'sync_all_columns',
+    }) }}
+{%- endmacro %}
+
+{% macro spark__replace_from_config(column) -%}
+    {{ return({
+        'incremental_strategy': 'insert_overwrite',
+        'file_format': 'parquet',
+        'partition_by': ['partition_year'],
+        'on_schema_change': 'sync_all_columns',
+    }) }}
+{%- endmacro %}
+
+{#- replace_from_partition_start(day): the first day of the partition that holds `day` -#}
+{% macro replace_from_partition_start(day) -%}
+    {{ return(adapter.dispatch('replace_from_partition_start', 'rotation')(day)) }}
+{%- endmacro %}
+
+{% macro default__replace_from_partition_start(day) -%}
+    {{ day }}
+{%- endmacro %}
+
+{% macro spark__replace_from_partition_start(day) -%}
+    trunc({{ day }}, 'year')
+{%- endmacro %}
+
+{#- replace_from_partition_column(day): the partition column, after the last column (none on
+    DuckDB) -#}
+{% macro replace_from_partition_column(day) -%}
+    {{ return(adapter.dispatch('replace_from_partition_column', 'rotation')(day)) }}
+{%- endmacro %}
+
+{% macro default__replace_from_partition_column(day) -%}
+{%- endmacro %}
+
+{% macro spark__replace_from_partition_column(day) -%}
+    , year({{ day }}) as partition_year
+{%- endmacro %}

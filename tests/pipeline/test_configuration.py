@@ -12,6 +12,7 @@ from dagster import DagsterInvalidConfigError, EnvVar, asset, build_resources, m
 
 from dagster_project.resources import (
     CONFIGURED,
+    EngineResource,
     HttpResource,
     LoadingResource,
     SourceResource,
@@ -51,6 +52,8 @@ VARIABLES = {
     "ROTATION_FULL_REFRESH": ("loading", "full_refresh", False, ("1", True)),
     "ROTATION_ALLOW_SHRINK": ("loading", "allow_shrink", False, ("yes", True)),
     "ROTATION_BATCH_SYMBOLS": ("loading", "batch_symbols", 250, ("50", 50)),
+    "ROTATION_ENGINE": ("engine", "name", "duckdb", "spark"),
+    "ROTATION_SPARK_WAREHOUSE": ("engine", "spark_warehouse", "warehouse/spark", "/tmp/spark"),
 }
 
 
@@ -70,7 +73,10 @@ def launched(**resource_config) -> dict:
     """The resources as a run launched now would have them, given run config for some."""
     config = {key: {"config": value} for key, value in resource_config.items()}
     with build_resources(resources_from_env(), resource_config=config) as resources:
-        return {key: getattr(resources, key) for key in ("warehouse", "source", "http", "loading")}
+        return {
+            key: getattr(resources, key)
+            for key in ("warehouse", "source", "http", "loading", "engine")
+        }
 
 
 def test_every_variable_is_a_field_of_one_resource_and_documented():
@@ -173,3 +179,9 @@ def test_a_bad_number_or_switch_is_named_when_the_definitions_load(environ, vari
     resource = HttpResource if "HTTP" in variable else LoadingResource
     with pytest.raises(ValueError, match=message):
         at_launch(resource)
+
+
+def test_an_unknown_engine_is_refused_naming_its_variable():
+    engine = from_env(EngineResource, {"ROTATION_ENGINE": "flink"})
+    with pytest.raises(ValueError, match=r"ROTATION_ENGINE='flink' is not an engine.*duckdb"):
+        _ = engine.dbt_target

@@ -37,7 +37,11 @@ calendar_end as (
 
     select
         max(trading_date)
-        + case isodow(max(trading_date)) when 5 then 3 when 6 then 2 else 1 end as next_weekday
+        + case {{ iso_weekday('max(trading_date)') }}
+            when 5 then 3
+            when 6 then 2
+            else 1
+        end as next_weekday
     from trading_days
 
 ),

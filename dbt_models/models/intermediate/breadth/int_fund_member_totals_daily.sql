@@ -9,12 +9,7 @@
     it.
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_from',
-    replace_from_column='price_date',
-    on_schema_change='sync_all_columns',
-) }}
+{{ config(materialized='incremental', **replace_from_config('price_date')) }}
 
 {%- set top_n = var('concentration_top_n') | int -%}
 {#- the member table's vars too: rows it rewrites under other vars, with no new load, keep
@@ -54,7 +49,7 @@ rewritten as (
 -- table is empty or was built by other code, when the member table was built from nothing
 -- since, or when the rows kept would no longer add up to the member rows before that day
 -- (rows gone from the member table without rows written after them)
-changed_from as (
+first_changed as (
 
     select
         case
@@ -64,16 +59,25 @@ changed_from as (
                 or rewritten.is_built_from_nothing
                 or (
                     select coalesce(sum(kept.row_count), 0) from {{ this }} as kept
-                    where kept.price_date < coalesce(rewritten.first_day, date '9999-12-31')
+                    where kept.price_date < coalesce((select first_day from rewritten), date '9999-12-31')
                 ) <> (
                     select count(*) from {{ members }} as members
-                    where members.price_date < coalesce(rewritten.first_day, date '9999-12-31')
+                    where members.price_date < coalesce((select first_day from rewritten), date '9999-12-31')
                 )
                 then least(built.first_day, (select min(price_date) from {{ members }}))
             else rewritten.first_day
         end as price_date
     from built
     cross join rewritten
+
+),
+
+-- from the first day of the partition holding it (macros/replace_from.sql: Spark rewrites whole
+-- partitions; DuckDB starts from that day)
+changed_from as (
+
+    select {{ replace_from_partition_start('price_date') }} as price_date
+    from first_changed
 
 ),
 
@@ -169,6 +173,7 @@ final as (
         {%- else %}
             cast(null as date) as rebuilt_from
         {%- endif %}
+        {{ replace_from_partition_column('aggregated.price_date') }}  -- noqa: LT02
     from aggregated
     left join top_weights
         on

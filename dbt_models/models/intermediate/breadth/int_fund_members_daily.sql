@@ -12,12 +12,7 @@
     the table's last build reaches, and keeps the rows before it.
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_from',
-    replace_from_column='price_date',
-    on_schema_change='sync_all_columns',
-) }}
+{{ config(materialized='incremental', **replace_from_config('price_date')) }}
 
 -- depends_on: {{ ref('stg_raw__prices') }} (read only by an incremental build)
 
@@ -92,7 +87,9 @@ built as (
 -- in force. Every day, when the table is empty, was built by other code, has a day that is no
 -- longer a trading day, or a full refresh deleted prices since (a history replaced: its gone days
 -- are nowhere else): from its first day (or the calendar's, if earlier) on.
-changed_from as (
+-- (the subqueries read `built` as a subquery of their own, not as the outer row: Spark refuses
+-- an outer column in a range condition)
+first_changed as (
 
     select
         case
@@ -105,7 +102,7 @@ changed_from as (
                     where
                         loads.table_name = 'raw.prices'
                         and loads.rows_deleted > 0
-                        and loads.finished_at > built.loaded_at
+                        and loads.finished_at > (select loaded_at from built)
                 )
                 then least(built.first_day, (select min(trading_date) from trading_days))
             else least(
@@ -113,11 +110,11 @@ changed_from as (
                     -- read directly: a CTE read twice (here and in the windows) is
                     -- materialized whole by DuckDB, every price row
                     select min(price_date) from {{ ref('stg_raw__prices') }}
-                    where loaded_at > built.loaded_at
+                    where loaded_at > (select loaded_at from built)
                 ),
                 (
                     select min(trading_date) from calendar
-                    where loaded_at > built.loaded_at
+                    where loaded_at > (select loaded_at from built)
                 ),
                 (
                     -- the changed snapshots first: holdings joined to every changed row
@@ -129,7 +126,7 @@ changed_from as (
                             fund,
                             snapshot_date
                         from constituents
-                        where loaded_at > built.loaded_at
+                        where loaded_at > (select loaded_at from built)
                     ) as changed
                         on
                             changed.fund = holdings.fund
@@ -147,7 +144,7 @@ changed_from as (
                     where
                         loads.table_name = 'raw.constituents'
                         and loads.rows_deleted > 0
-                        and loads.finished_at > built.loaded_at
+                        and loads.finished_at > (select loaded_at from built)
                 ),
                 (
                     select min(kept.price_date)
@@ -161,6 +158,15 @@ changed_from as (
             )
         end as price_date
     from built
+
+),
+
+-- from the first day of the partition holding it (macros/replace_from.sql: Spark rewrites whole
+-- partitions; DuckDB starts from that day)
+changed_from as (
+
+    select {{ replace_from_partition_start('price_date') }} as price_date
+    from first_changed
 
 ),
 
@@ -274,6 +280,7 @@ final as (
         {%- else %}
             cast(null as date) as rebuilt_from
         {%- endif %}
+        {{ replace_from_partition_column('price_date') }}  -- noqa: LT02
 
     from joined
     where

@@ -100,14 +100,13 @@ compounded as (
                 partition by fund order by concentration_date
                 rows between {{ days - 1 }} preceding and current row
             ) as cap_weight_count_{{ name }},
-            {{ product('1 + equal_weight_ret_1d') }} over (
+            {%- set window -%}
                 partition by fund order by concentration_date
                 rows between {{ days - 1 }} preceding and current row
-            ) as equal_weight_growth_{{ name }},
-            {{ product('1 + cap_weight_ret_1d') }} over (
-                partition by fund order by concentration_date
-                rows between {{ days - 1 }} preceding and current row
-            ) as cap_weight_growth_{{ name }}{% if not loop.last %},{% endif %}
+            {%- endset %}
+            {{ product('1 + equal_weight_ret_1d', over=window) }} as equal_weight_growth_{{ name }},
+            {{ product('1 + cap_weight_ret_1d', over=window) }} as cap_weight_growth_{{ name }}
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from daily
 

@@ -1,0 +1,56 @@
+"""The Spark room's set-up: the same small sample built by DuckDB and by a local Spark.
+
+Spark needs Java: without it these tests are skipped with the reason, unless
+``ROTATION_REQUIRE_SPARK=1`` (CI), where a missing Java or PySpark fails them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from support.spark_builds import materialize_all
+
+from dagster_project.resources import EngineResource
+
+
+def _missing() -> str | None:
+    if shutil.which("java") is None:
+        return "Java is not installed (Debian: apt-get install openjdk-17-jre-headless)"
+    for module in ("pyspark", "dbt.adapters.spark"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed (uv sync --extra spark)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark_ready() -> None:
+    reason = _missing()
+    if reason is None:
+        return
+    if os.environ.get("ROTATION_REQUIRE_SPARK") == "1":
+        pytest.fail(f"ROTATION_REQUIRE_SPARK=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def duckdb_built(tmp_path_factory) -> Path:
+    """The small sample, built by DuckDB."""
+    path = tmp_path_factory.mktemp("duckdb_built") / "rotation.duckdb"
+    assert materialize_all(path, EngineResource()).success
+    return path
+
+
+@pytest.fixture(scope="session")
+def spark_built(spark_ready, duckdb_built, tmp_path_factory):
+    """A copy of the DuckDB build whose models Spark built again (its marts landed in the
+    copy): the warehouse, the Spark folder and the run's result."""
+    folder = tmp_path_factory.mktemp("spark_built")
+    path = folder / "rotation.duckdb"
+    shutil.copy(duckdb_built, path)
+    engine = EngineResource(name="spark", spark_warehouse=str(folder / "spark"))
+    result = materialize_all(path, engine)
+    return path, folder / "spark", result
