@@ -109,22 +109,23 @@ def dbt_assets_definition() -> AssetsDefinition:
 def landed(
     context: AssetExecutionContext, events: Iterator[Any], warehouse: WarehouseResource, root: str
 ) -> Iterator[Any]:
-    """The build's events, its models' outputs held back until the marts Spark built are
-    landed in the DuckDB warehouse (``spark.land_marts``), where the mart checks and serving
-    read them. A build that fails lands nothing: the warehouse keeps the last build's marts."""
+    """The build's events, its models' outputs held back until the marts and seeds Spark built
+    are landed in the DuckDB warehouse (``spark.land_tables``), where the mart checks, serving
+    and the report read them. A build that fails lands nothing: the warehouse keeps the last
+    build's tables."""
     held = []
     for event in events:
         if isinstance(event, Output):
             held.append(event)
         else:
             yield event
-    built = {context.asset_key_for_output(event.output_name) for event in held}
-    names = [mart.name for mart in marts.marts() if mart.asset_key in built]
+    built = {tuple(context.asset_key_for_output(event.output_name).path) for event in held}
+    tables = sorted(key for key in built if len(key) == 2 and key[0] in spark.LANDED_SCHEMAS)
     started = time.perf_counter()
     with warehouse.get_connection() as con:
-        rows = spark.land_marts(con, root, names)
+        rows = spark.land_tables(con, root, tables)
     seconds = time.perf_counter() - started
-    context.log.info(f"marts built by Spark, landed in the warehouse in {seconds:.1f} s: {rows}")
+    context.log.info(f"tables built by Spark, landed in the warehouse in {seconds:.1f} s: {rows}")
     yield from held
 
 

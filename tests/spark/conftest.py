@@ -45,12 +45,10 @@ def duckdb_built(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def spark_built(spark_ready, duckdb_built, tmp_path_factory):
-    """A copy of the DuckDB build whose models Spark built again (its marts landed in the
-    copy): the warehouse, the Spark folder and the run's result."""
+def spark_built(spark_ready, tmp_path_factory):
+    """The small sample built anew by Spark (the ingest into DuckDB, the models by Spark, the
+    marts and seeds landed in the warehouse): the warehouse, the Spark folder and the run."""
     folder = tmp_path_factory.mktemp("spark_built")
-    path = folder / "rotation.duckdb"
-    shutil.copy(duckdb_built, path)
     engine = EngineResource(name="spark", spark_warehouse=str(folder / "spark"))
-    result = materialize_all(path, engine)
-    return path, folder / "spark", result
+    result = materialize_all(folder / "rotation.duckdb", engine)
+    return folder / "rotation.duckdb", folder / "spark", result

@@ -1,5 +1,5 @@
 """The two hand-overs between the DuckDB warehouse and Spark, without Spark: the raw tables
-published as Parquet, and Spark's marts (Parquet files in Spark's layout) landed back."""
+published as Parquet, and the tables Spark built (Parquet files in Spark's layout) landed back."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def parquet(path, column: str) -> list:
 def spark_files(root, name: str, values: list[float]) -> None:
     """A mart's files as Spark writes a table: a part file per half, and a _SUCCESS marker."""
     folder = root / "tables" / "marts.db" / name
+    assert str(folder) == spark.table_folder(str(root), "marts", name)
     folder.mkdir(parents=True)
     half = len(values) // 2
     for part, chunk in enumerate((values[:half], values[half:])):
@@ -57,7 +58,7 @@ def spark_files(root, name: str, values: list[float]) -> None:
     (folder / "_SUCCESS").write_text("")
 
 
-def test_marts_are_landed_all_or_none(con, tmp_path):
+def test_tables_are_landed_all_or_none(con, tmp_path):
     con.execute("create schema marts")
     con.execute("create table marts.fct_a as select 1 as old")
     con.execute("create table marts.fct_b as select 1 as old")
@@ -65,9 +66,10 @@ def test_marts_are_landed_all_or_none(con, tmp_path):
 
     # fct_b has no files: nothing is landed, fct_a keeps the last build
     with pytest.raises(duckdb.IOException, match="fct_b"):
-        spark.land_marts(con, str(tmp_path), ["fct_a", "fct_b"])
+        spark.land_tables(con, str(tmp_path), [("marts", "fct_a"), ("marts", "fct_b")])
     assert con.sql("select * from marts.fct_a").fetchall() == [(1,)]
 
     spark_files(tmp_path, "fct_b", [9.0])
-    assert spark.land_marts(con, str(tmp_path), ["fct_a", "fct_b"]) == {"fct_a": 3, "fct_b": 1}
+    landed = spark.land_tables(con, str(tmp_path), [("marts", "fct_a"), ("marts", "fct_b")])
+    assert landed == {"marts.fct_a": 3, "marts.fct_b": 1}
     assert con.execute("select sum(value) from marts.fct_a").fetchone() == (4.5,)
