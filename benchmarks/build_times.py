@@ -159,11 +159,14 @@ def main() -> None:
     for name, seconds, gb, _, _ in results:
         print(f"| {name} | {seconds:.1f} | {gb:.2f} | {seconds / cold:.2f} |")
     for name, seconds, _, steps, (kinds, models) in results:
-        top = ", ".join(f"{step} {s:.1f}" for step, s in steps.most_common(6))
+        top = ", ".join(f"{step} {s:.1f}" for step, s in steps.most_common(6) if "(in" not in step)
         # the in-process executor runs one step at a time; the hand-overs are inside dbt's
         inside = sum(s for step, s in steps.items() if not step.startswith("(in the dbt step)"))
         print(f"\n{name}: {inside:.1f} s in steps, {seconds - inside:.1f} s outside them")
         print(f"slowest steps ({name}, s): {top}")
+        handovers = {step: s for step, s in steps.items() if step.startswith("(in the dbt step)")}
+        if handovers:
+            print(f"Spark hand-overs ({name}, s): {handovers}")
         print(f"dbt nodes ({name}, s): " + ", ".join(f"{k} {s:.1f}" for k, s in kinds.items()))
         slowest = models.most_common(5)
         print(f"slowest models ({name}, s): " + ", ".join(f"{m} {s:.1f}" for m, s in slowest))

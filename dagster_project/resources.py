@@ -81,8 +81,11 @@ class EngineResource(ConfigurableResource):
     VARIABLES: ClassVar[dict[str, str]] = {
         "name": "ROTATION_ENGINE",
         "spark_warehouse": "ROTATION_SPARK_WAREHOUSE",
+        "spark_target": "ROTATION_SPARK_TARGET",
     }
     name: str = "duckdb"  # duckdb or spark
+    # dbt_models/profiles.yml's target for Spark: `spark` (local) or one of a cluster's
+    spark_target: str = "spark"
     # Spark's folder: raw/ (published Parquet), tables/ (the models), metastore/ (its catalog).
     # A relative path is from the project root; a URI (s3://...) is used as it is.
     spark_warehouse: str = "warehouse/spark"
@@ -105,7 +108,7 @@ class EngineResource(ConfigurableResource):
     @property
     def dbt_target(self) -> str:
         """The engine's target in dbt_models/profiles.yml."""
-        return "spark" if self.is_spark else "dev"
+        return self.spark_target if self.is_spark else "dev"
 
 
 class HttpResource(ConfigurableResource):

@@ -54,6 +54,7 @@ VARIABLES = {
     "ROTATION_BATCH_SYMBOLS": ("loading", "batch_symbols", 250, ("50", 50)),
     "ROTATION_ENGINE": ("engine", "name", "duckdb", "spark"),
     "ROTATION_SPARK_WAREHOUSE": ("engine", "spark_warehouse", "warehouse/spark", "/tmp/spark"),
+    "ROTATION_SPARK_TARGET": ("engine", "spark_target", "spark", "cluster"),
 }
 
 
@@ -185,3 +186,9 @@ def test_an_unknown_engine_is_refused_naming_its_variable():
     engine = from_env(EngineResource, {"ROTATION_ENGINE": "flink"})
     with pytest.raises(ValueError, match=r"ROTATION_ENGINE='flink' is not an engine.*duckdb"):
         _ = engine.dbt_target
+
+
+def test_the_engine_chooses_dbts_target():
+    assert EngineResource().dbt_target == "dev"  # DuckDB: profiles.yml's default
+    assert EngineResource(name="spark").dbt_target == "spark"
+    assert EngineResource(name="spark", spark_target="cluster").dbt_target == "cluster"

@@ -1,7 +1,8 @@
 """The Spark room's set-up: the same small sample built by DuckDB and by a local Spark.
 
 Spark needs Java: without it these tests are skipped with the reason, unless
-``ROTATION_REQUIRE_SPARK=1`` (CI), where a missing Java or PySpark fails them.
+``ROTATION_REQUIRE_SPARK=1`` (``make test-spark``), where a missing Java or PySpark fails them.
+``make test`` runs without PySpark (docs/spark.md says why), so there they are skipped.
 """
 
 from __future__ import annotations
