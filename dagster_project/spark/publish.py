@@ -22,10 +22,6 @@ def raw_folder(root: str, table: str) -> str:
     return f"{root.rstrip('/')}/raw/{table}"
 
 
-def _is_remote(root: str) -> bool:
-    return "://" in root
-
-
 def publish_raw(con: duckdb.DuckDBPyConnection, root: str) -> dict[str, int]:
     """Copy every table of the warehouse's raw schema to ``root``; its row count by table."""
     tables = [
@@ -35,15 +31,15 @@ def publish_raw(con: duckdb.DuckDBPyConnection, root: str) -> dict[str, int]:
             " where table_schema = 'raw' and table_type = 'BASE TABLE' order by table_name"
         ).fetchall()
     ]
+    local = "://" not in root  # a folder, not an object store's URI
     rows: dict[str, int] = {}
     for table in tables:
         folder = raw_folder(root, table)
-        target = f"{folder}/{RAW_FILE}"
-        if not _is_remote(root):
+        target = f"{folder}/.{RAW_FILE}.partial" if local else f"{folder}/{RAW_FILE}"
+        if local:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            target = f"{folder}/.{RAW_FILE}.partial"
         con.execute(f'copy raw."{table}" to {sql_literal(target)} (format parquet)')
-        if not _is_remote(root):
+        if local:
             os.replace(target, f"{folder}/{RAW_FILE}")
         [(rows[table],)] = con.execute(f'select count(*) from raw."{table}"').fetchall()
     return rows
