@@ -82,6 +82,7 @@ class EngineResource(ConfigurableResource):
         "name": "ROTATION_ENGINE",
         "spark_warehouse": "ROTATION_SPARK_WAREHOUSE",
         "spark_target": "ROTATION_SPARK_TARGET",
+        "spark_dbt": "ROTATION_SPARK_DBT",
     }
     name: str = "duckdb"  # duckdb or spark
     # dbt_models/profiles.yml's target for Spark: `spark` (local) or one of a cluster's
@@ -89,6 +90,10 @@ class EngineResource(ConfigurableResource):
     # Spark's folder: raw/ (published Parquet), tables/ (the models), metastore/ (its catalog).
     # A relative path is from the project root; a URI (s3://...) is used as it is.
     spark_warehouse: str = "warehouse/spark"
+    # The dbt that builds on Spark: dbt-spark's own environment (`make spark-env`), never this
+    # one, where PySpark beside Great Expectations ends some processes (docs/spark.md).
+    # Relative to the project root.
+    spark_dbt: str = ".venv-spark/bin/dbt"
 
     @property
     def is_spark(self) -> bool:
@@ -104,6 +109,18 @@ class EngineResource(ConfigurableResource):
         if "://" in self.spark_warehouse or Path(self.spark_warehouse).is_absolute():
             return self.spark_warehouse
         return str((PROJECT_ROOT / self.spark_warehouse).resolve())
+
+    @property
+    def spark_dbt_path(self) -> Path:
+        """The Spark environment's dbt executable; an error saying how to make it if missing."""
+        path = Path(self.spark_dbt)
+        path = path if path.is_absolute() else PROJECT_ROOT / path
+        if not path.exists():
+            raise FileNotFoundError(
+                f"ROTATION_ENGINE=spark builds with dbt-spark from {path}, which does not exist: "
+                "`make spark-env` makes it (or set ROTATION_SPARK_DBT to another dbt-spark)"
+            )
+        return path
 
     @property
     def dbt_target(self) -> str:

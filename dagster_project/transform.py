@@ -25,7 +25,7 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project import marts, spark
-from dagster_project.resources import DBT_PROJECT_DIR, EngineResource, WarehouseResource
+from dagster_project.resources import DBT_PROJECT_DIR, DbtCli, EngineResource, WarehouseResource
 
 KEPT_BUILDS = 10  # dbt target folders of past builds kept (prune_builds)
 
@@ -71,12 +71,14 @@ def dbt_assets_definition() -> AssetsDefinition:
         engine: EngineResource,
     ) -> Iterator[Any]:
         """``dbt build`` of the selected models, seeds and data tests by the configured engine
-        (each materialization's metadata names it).
+        (each materialization's metadata names it); on Spark, by the dbt of Spark's own
+        environment (``engine.spark_dbt_path``).
 
         dbt's unit tests check the models' SQL on fixed inputs, not the data: they run with the
         test suite (tests/marts/test_dbt_unit.py), not in every build.
         """
         if engine.is_spark:
+            dbt = DbtCli(project_dir=dbt.project_dir, dbt_executable=str(engine.spark_dbt_path))
             started = time.perf_counter()
             with warehouse.get_connection() as con:
                 published = spark.publish_raw(con, engine.spark_root)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInvalidConfigError, EnvVar, asset, build_resources, materialize
 
+from dagster_project import resources
 from dagster_project.resources import (
     CONFIGURED,
     EngineResource,
@@ -55,6 +56,7 @@ VARIABLES = {
     "ROTATION_ENGINE": ("engine", "name", "duckdb", "spark"),
     "ROTATION_SPARK_WAREHOUSE": ("engine", "spark_warehouse", "warehouse/spark", "/tmp/spark"),
     "ROTATION_SPARK_TARGET": ("engine", "spark_target", "spark", "cluster"),
+    "ROTATION_SPARK_DBT": ("engine", "spark_dbt", ".venv-spark/bin/dbt", "/opt/dbt/bin/dbt"),
 }
 
 
@@ -192,3 +194,16 @@ def test_the_engine_chooses_dbts_target():
     assert EngineResource().dbt_target == "dev"  # DuckDB: profiles.yml's default
     assert EngineResource(name="spark").dbt_target == "spark"
     assert EngineResource(name="spark", spark_target="cluster").dbt_target == "cluster"
+
+
+def test_spark_builds_with_the_dbt_of_its_own_environment(tmp_path, monkeypatch):
+    monkeypatch.setattr(resources, "PROJECT_ROOT", tmp_path)  # a relative path is from there
+    dbt = tmp_path / ".venv-spark" / "bin" / "dbt"
+    dbt.parent.mkdir(parents=True)
+    dbt.touch()
+    assert EngineResource().spark_dbt_path == dbt
+    assert EngineResource(spark_dbt=str(dbt)).spark_dbt_path == dbt
+    missing = tmp_path / "nowhere" / "dbt"
+    message = rf"{re.escape(str(missing))}, which does not exist.*make spark-env"
+    with pytest.raises(FileNotFoundError, match=message):
+        _ = EngineResource(spark_dbt=str(missing)).spark_dbt_path

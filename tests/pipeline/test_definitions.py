@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import inspect
 import os
 import shutil
@@ -175,3 +176,10 @@ def test_only_the_newest_dbt_build_folders_are_kept(sample_warehouse, tmp_path):
     kept = sorted(BUILDS.glob("rotation_dbt_assets-*"))
     assert len(kept) == KEPT_BUILDS
     assert not any(folder.exists() for folder in old[: len(old) - KEPT_BUILDS + 1])
+
+
+def test_pyspark_stays_out_of_the_dagster_environment():
+    """Beside Great Expectations, PySpark ends a process whose main module is no file (the UI's
+    run workers) at ``import great_expectations`` (docs/spark.md): Spark's dbt has its own
+    environment, .venv-spark."""
+    assert importlib.util.find_spec("pyspark") is None

@@ -1,13 +1,12 @@
 """The Spark room's set-up: the same small sample built by DuckDB and by a local Spark.
 
-Spark needs Java: without it these tests are skipped with the reason, unless
-``ROTATION_REQUIRE_SPARK=1`` (``make test-spark``), where a missing Java or PySpark fails them.
-``make test`` runs without PySpark (docs/spark.md says why), so there they are skipped.
+Spark needs Java and dbt-spark's environment (``.venv-spark``, which ``make test`` makes):
+without them these tests are skipped with the reason, unless ``ROTATION_REQUIRE_SPARK=1`` (CI),
+where they fail instead.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -21,9 +20,10 @@ from dagster_project.resources import EngineResource
 def _missing() -> str | None:
     if shutil.which("java") is None:
         return "Java is not installed (Debian: apt-get install openjdk-17-jre-headless)"
-    for module in ("pyspark", "dbt.adapters.spark"):
-        if importlib.util.find_spec(module) is None:
-            return f"{module} is not installed (uv sync --extra spark)"
+    try:
+        _ = EngineResource(name="spark").spark_dbt_path
+    except FileNotFoundError as missing:
+        return str(missing)
     return None
 
 

@@ -7,6 +7,7 @@ import duckdb
 from support.constituent_market import run_dbt
 
 from dagster_project import spark, warehouse
+from dagster_project.resources import EngineResource
 
 
 def test_every_dbt_unit_test_passes_on_spark(spark_ready, tmp_path):
@@ -15,10 +16,14 @@ def test_every_dbt_unit_test_passes_on_spark(spark_ready, tmp_path):
     with duckdb.connect(str(path)) as con:
         warehouse.ensure_schema(con)  # the raw tables, empty
         spark.publish_raw(con, str(root))
-    on_spark = ("--target", "spark")
-    dbt_vars = {"spark_warehouse": str(root)}
-    run_dbt(path, tmp_path, "seed", *on_spark, dbt_vars=dbt_vars)
-    run_dbt(path, tmp_path, "run", "--empty", *on_spark, dbt_vars=dbt_vars)
-    run_dbt(path, tmp_path, "test", "--select", "test_type:unit", *on_spark, dbt_vars=dbt_vars)
+    dbt = EngineResource(name="spark").spark_dbt_path  # dbt-spark's environment
+
+    def on_spark(*args: str) -> None:
+        dbt_vars = {"spark_warehouse": str(root)}
+        run_dbt(path, tmp_path, *args, "--target", "spark", dbt_vars=dbt_vars, dbt=dbt)
+
+    on_spark("seed")
+    on_spark("run", "--empty")
+    on_spark("test", "--select", "test_type:unit")
     results = (tmp_path / "target" / "run_results.json").read_text()
     assert results.count('"status": "pass"') >= 30  # every unit test ran (36 when written)

@@ -205,9 +205,12 @@ def load_raw(path: Path, prices: pd.DataFrame, constituents: pd.DataFrame) -> No
         warehouse.write_trading_calendar(con, pd.DatetimeIndex(days["date"]))
 
 
-def run_dbt(path: Path, work: Path, *args: str, dbt_vars: dict | None = None) -> str:
-    """Run dbt on the warehouse ``path`` (its target and logs under ``work``); its stdout."""
-    dbt = Path(sys.executable).with_name("dbt")
+def run_dbt(
+    path: Path, work: Path, *args: str, dbt_vars: dict | None = None, dbt: Path | None = None
+) -> str:
+    """Run ``dbt`` (this environment's unless given) on the warehouse ``path`` (its target and
+    logs under ``work``); its stdout."""
+    dbt = dbt or Path(sys.executable).with_name("dbt")
     command = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR)]
     command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target")]
     command += [
