@@ -216,3 +216,25 @@ def test_query_runner_says_when_nothing_is_published(tmp_path, capsys):
     missing = tmp_path / "serving.duckdb"
     assert main(["--database", str(missing), str(QUERIES / "06_scorecard.sql")]) == 1
     assert "run `make run` first" in capsys.readouterr().err
+
+
+def test_has_the_scorecard_been_right_matches_pandas(sample_warehouse):
+    rows = mart(sample_warehouse, "select * from marts.rpt_scorecard_backtest where period = 'all'")
+    answer = run(sample_warehouse, "08_has_the_scorecard_been_right.sql")
+    answer = answer.set_index(["signal_name", "horizon_days"])
+    for (signal, horizon), group in rows.groupby(["signal_name", "horizon_days"]):
+        sided = group[group["signal_value"] != 0]
+        rate = sided["hit_count"].sum() / sided["day_count"].sum()
+        momentum = rows[
+            (rows["signal_name"] == "naive_momentum") & (rows["horizon_days"] == horizon)
+        ]
+        momentum_rate = momentum["hit_count"].sum() / momentum["day_count"].sum()
+        row = answer.loc[(signal, horizon)]
+        assert row["days"] == group["day_count"].sum()
+        assert row["hit_rate_frac"] == pytest.approx(round(rate, 3), abs=1e-9)
+        assert row["vs_momentum_pp"] == pytest.approx(
+            round((rate - momentum_rate) * 100, 1), abs=0.1
+        )
+        means = sided.set_index("signal_value")["mean_fwd_spread_bps"]
+        if {1, -1} <= set(means.index):
+            assert row["edge_bps"] == pytest.approx(means[1] - means[-1], abs=1)

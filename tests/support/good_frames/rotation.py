@@ -14,6 +14,7 @@ ROTATION = "marts_fct_rotation_daily"
 EPISODES = "marts_fct_rotation_episodes"
 SUMMARY = "marts_rpt_rotation_episode_summary"
 SCORECARD = "marts_rpt_rotation_scorecard"
+BACKTEST = "marts_rpt_scorecard_backtest"
 
 
 def good_fct_prices_daily() -> pd.DataFrame:
@@ -156,6 +157,29 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
     )
 
 
+def good_rpt_scorecard_backtest() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pair_id": ["rut_spx", "rut_spx", "rut_spx"],
+            "signal_name": ["composite", "composite", "naive_momentum"],
+            "signal_value": ints(1, 0, -1, dtype="Int32"),
+            "horizon_days": ints(63, 63, 252, dtype="Int32"),
+            "period": ["all", "2010s", "all"],
+            "first_date": days("1996-02-27", "2010-01-04", "1995-05-15"),
+            "last_date": days("2026-03-30", "2019-12-31", "2025-06-30"),
+            "day_count": [1977, 1210, 3800],
+            "mean_fwd_spread_bps": [-5.8, 32.6, 25.5],
+            "median_fwd_spread_bps": [2.7, -1.3, -17.1],
+            "hit_count": ints(997, None, 2043),  # null for value 0
+            "hit_rate_frac": [0.5043, None, 0.5376],
+            "sample_count": [24, 15, 15],
+            "sample_mean_fwd_spread_bps": [-34.0, 48.7, 45.8],
+            "sample_stddev_bps": [482.3, 546.2, 1563.0],
+            "sample_t_stat": [-0.345, 0.345, 0.113],
+        }
+    )
+
+
 GOOD = as_in_the_yml(
     {
         PRICES_DAILY: good_fct_prices_daily,
@@ -163,5 +187,6 @@ GOOD = as_in_the_yml(
         EPISODES: good_fct_rotation_episodes,
         SUMMARY: good_rpt_rotation_episode_summary,
         SCORECARD: good_rpt_rotation_scorecard,
+        BACKTEST: good_rpt_scorecard_backtest,
     }
 )

@@ -1,0 +1,188 @@
+"""rpt_scorecard_backtest against an independent pandas computation, on hand-made series whose
+answer is known.
+
+A warehouse holds only the mart's two inputs, written here: a pair's prices over 900 common
+days (fct_rotation_daily; both legs flat for 60 days, so that some forward spreads are
+exactly 0, which is no hit for either side) and a scorecard (rpt_rotation_scorecard) whose
+momentum signal is right by construction on 7 days in 10 at 21 days ahead (wrong on the
+others) and whose valuation signal is random. dbt builds the mart on it (with its data
+tests); pandas computes every row again with groupby over explicitly shifted prices, and both
+must agree to 1e-9.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from support.constituent_market import run_dbt
+
+TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
+HORIZONS = (21, 63, 126, 252)
+SIGNALS = (
+    "momentum",
+    "valuation",
+    "flows",
+    "rates",
+    "labour_market_risk",
+    "inflation_risk",
+    "breadth",
+)
+DAYS = pd.bdate_range("2007-06-01", periods=900)  # two decades: the 2000s and the 2010s
+
+
+def prices(rng: np.random.Generator) -> pd.DataFrame:
+    small_log, large_log = rng.normal(0, 0.012, len(DAYS)), rng.normal(0, 0.009, len(DAYS))
+    small_log[401:460] = large_log[401:460] = 0  # both flat: some forward spreads exactly 0
+    small = 100 * np.exp(np.cumsum(small_log))
+    large = 200 * np.exp(np.cumsum(large_log))
+    frame = pd.DataFrame({"rotation_date": DAYS, "small": small, "large": large})
+    frame["spread_63d_bps"] = (frame["small"].pct_change(63) - frame["large"].pct_change(63)) * 1e4
+    return frame
+
+
+def forward_spread(frame: pd.DataFrame, h: int) -> pd.Series:
+    small = frame["small"].shift(-h) / frame["small"] - 1
+    large = frame["large"].shift(-h) / frame["large"] - 1
+    return (small - large) * 1e4
+
+
+def scorecard(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    n = len(frame)
+    side = np.sign(forward_spread(frame, 21)).fillna(1).to_numpy()
+    right = np.arange(n) % 10 < 7  # right on 7 days in 10
+    card = pd.DataFrame({"scorecard_date": frame["rotation_date"]})
+    card["momentum_signal"] = np.where(right, side, -side)
+    card["valuation_signal"] = rng.integers(-1, 2, n)
+    card["flows_signal"] = rng.integers(-1, 2, n).astype(float)
+    card.loc[:99, "flows_signal"] = np.nan  # unknown at first
+    for name in ("rates", "labour_market_risk", "inflation_risk", "breadth"):
+        card[f"{name}_signal"] = rng.integers(-1, 2, n)
+    card["composite_label"] = rng.choice(["supports_small_caps", "supports_large_caps", "mixed"], n)
+    return card
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The inputs, and the mart dbt built from them."""
+    work = tmp_path_factory.mktemp("scorecard_backtest")
+    rng = np.random.default_rng(7)
+    frame = prices(rng)
+    card = scorecard(frame, rng)
+    path = work / "rotation.duckdb"
+    rotation = frame.rename(columns={"small": "small_return_price", "large": "large_return_price"})
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.register("rotation_frame", rotation.assign(pair_id="rut_spx"))
+        con.register("card_frame", card.assign(pair_id="rut_spx"))
+        con.execute("create table marts.fct_rotation_daily as select * from rotation_frame")
+        con.execute("create table marts.rpt_rotation_scorecard as select * from card_frame")
+    run_dbt(
+        path,
+        work,
+        "build",
+        "--select",
+        "rpt_scorecard_backtest",
+        "--exclude-resource-type",
+        "unit_test",
+    )
+    with duckdb.connect(str(path), read_only=True) as con:
+        mart = con.sql("select * from marts.rpt_scorecard_backtest").df()
+    return frame, card, mart
+
+
+def expected(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
+    """Every row of the mart, by pandas: long (day, signal) rows, then groupby."""
+    days = pd.DataFrame({"scorecard_date": frame["rotation_date"], "day": np.arange(len(frame))})
+    signals = {name: card[f"{name}_signal"] for name in SIGNALS}
+    signals["composite"] = card["composite_label"].map(
+        {"supports_small_caps": 1, "supports_large_caps": -1, "mixed": 0}
+    )
+    signals["always_small"] = pd.Series(1, index=card.index)
+    yesterday = np.sign(frame["spread_63d_bps"].shift(1))
+    signals["naive_momentum"] = yesterday
+    signals["naive_reversal"] = -yesterday
+    rows = []
+    for h in HORIZONS:
+        fwd = forward_spread(frame, h)
+        for name, values in signals.items():
+            long = days.assign(signal_name=name, signal_value=values, horizon_days=h, fwd=fwd)
+            long = long.dropna(subset=["signal_value", "fwd"])
+            long["decade"] = (long["scorecard_date"].dt.year // 10 * 10).astype(str) + "s"
+            for period, part in [("all", long), *long.groupby("decade")]:
+                for value, group in part.groupby("signal_value"):
+                    sampled = group.loc[group["day"] % h == 0, "fwd"]
+                    hits = ((group["fwd"] > 0) if value == 1 else (group["fwd"] < 0)).sum()
+                    std = sampled.std(ddof=1) if len(sampled) > 1 else np.nan
+                    rows.append(
+                        {
+                            "pair_id": "rut_spx",
+                            "signal_name": name,
+                            "signal_value": int(value),
+                            "horizon_days": h,
+                            "period": period,
+                            "first_date": group["scorecard_date"].min(),
+                            "last_date": group["scorecard_date"].max(),
+                            "day_count": len(group),
+                            "mean_fwd_spread_bps": group["fwd"].mean(),
+                            "median_fwd_spread_bps": group["fwd"].median(),
+                            "hit_count": np.nan if value == 0 else float(hits),
+                            "hit_rate_frac": np.nan if value == 0 else hits / len(group),
+                            "sample_count": len(sampled),
+                            "sample_mean_fwd_spread_bps": sampled.mean(),
+                            "sample_stddev_bps": std,
+                            "sample_t_stat": sampled.mean() / (std / np.sqrt(len(sampled)))
+                            if std
+                            else np.nan,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def test_every_row_agrees_with_pandas(built):
+    frame, card, mart = built
+    keys = ["pair_id", "signal_name", "signal_value", "horizon_days", "period"]
+    want = expected(frame, card).sort_values(keys).reset_index(drop=True)
+    got = mart[want.columns].sort_values(keys).reset_index(drop=True)
+    for column in ("first_date", "last_date"):
+        got[column] = pd.to_datetime(got[column])
+    got["hit_count"] = got["hit_count"].astype("float64")  # null for value 0
+    for column in ("signal_value", "horizon_days", "day_count", "sample_count"):
+        got[column] = got[column].astype("int64")
+        want[column] = want[column].astype("int64")
+    assert len(got) == len(want)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, **TOLERANCE)
+
+
+def test_a_signal_right_7_days_in_10_shows_it_and_a_random_one_does_not(built):
+    _, _, mart = built
+    rows = mart[(mart["horizon_days"] == 21) & (mart["period"] == "all")].set_index(
+        ["signal_name", "signal_value"]
+    )
+    momentum = rows.loc["momentum"].loc[[-1, 1]]  # 0 where the spread was flat: no side
+    hits = momentum["hit_count"].sum()
+    assert hits / momentum["day_count"].sum() == pytest.approx(0.7, abs=0.005)
+    # right when +1 means small caps led over the next 21 days: mean > 0; when -1, < 0
+    assert momentum.loc[1, "mean_fwd_spread_bps"] > 0 > momentum.loc[-1, "mean_fwd_spread_bps"]
+    # a random signal is right as often as the base rate: the share of days small caps led
+    # (always_small's hit rate) when +1, the share they lagged when -1
+    base = rows.loc[("always_small", 1), "hit_rate_frac"]
+    valuation = rows.loc["valuation"]
+    assert valuation.loc[1, "hit_rate_frac"] == pytest.approx(base, abs=0.06)
+    assert valuation.loc[-1, "hit_rate_frac"] == pytest.approx(1 - base, abs=0.06)
+    # a year ahead, the 21-day construction says little: the hit rate falls back towards 50%
+    year = mart[
+        (mart["signal_name"] == "momentum")
+        & (mart["horizon_days"] == 252)
+        & (mart["period"] == "all")
+    ]
+    assert year["hit_count"].sum() / year["day_count"].sum() < 0.65
+
+
+def test_the_t_statistic_uses_non_overlapping_days_only(built):
+    _, _, mart = built
+    always = mart[(mart["signal_name"] == "always_small") & (mart["period"] == "all")]
+    for _, row in always.iterrows():
+        h, n = row["horizon_days"], row["day_count"]
+        assert row["sample_count"] == -(-n // h)  # days 1, h+1, 2h+1 ... among the first n
