@@ -1,5 +1,5 @@
-"""rpt_scorecard_backtest against an independent pandas computation, on hand-made series whose
-answer is known.
+"""rpt_scorecard_backtest and rpt_scorecard_ic against an independent pandas computation, on
+hand-made series whose answer is known.
 
 A warehouse holds only the mart's two inputs, written here: a pair's prices over 900 common
 days (fct_rotation_daily; both legs flat for 60 days, so that some forward spreads are
@@ -60,6 +60,7 @@ def scorecard(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     for name in ("rates", "labour_market_risk", "inflation_risk", "breadth"):
         card[f"{name}_signal"] = rng.integers(-1, 2, n)
     card["composite_label"] = rng.choice(["supports_small_caps", "supports_large_caps", "mixed"], n)
+    card["composite_score"] = card[[f"{name}_signal" for name in SIGNALS]].fillna(0).sum(axis=1)
     return card
 
 
@@ -83,65 +84,116 @@ def built(tmp_path_factory):
         work,
         "build",
         "--select",
-        "rpt_scorecard_backtest",
+        "int_scorecard_outcomes+",
         "--exclude-resource-type",
         "unit_test",
     )
     with duckdb.connect(str(path), read_only=True) as con:
         mart = con.sql("select * from marts.rpt_scorecard_backtest").df()
-    return frame, card, mart
+        ic = con.sql("select * from marts.rpt_scorecard_ic").df()
+    return frame, card, mart, ic
 
 
-def expected(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
-    """Every row of the mart, by pandas: long (day, signal) rows, then groupby."""
+def outcomes(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
+    """One row per day, signal and horizon with a signal value and a complete forward window."""
     days = pd.DataFrame({"scorecard_date": frame["rotation_date"], "day": np.arange(len(frame))})
     signals = {name: card[f"{name}_signal"] for name in SIGNALS}
     signals["composite"] = card["composite_label"].map(
         {"supports_small_caps": 1, "supports_large_caps": -1, "mixed": 0}
     )
+    signals["composite_score"] = card["composite_score"]
     signals["always_small"] = pd.Series(1, index=card.index)
     yesterday = np.sign(frame["spread_63d_bps"].shift(1))
     signals["naive_momentum"] = yesterday
     signals["naive_reversal"] = -yesterday
-    rows = []
+    parts = []
     for h in HORIZONS:
         fwd = forward_spread(frame, h)
         for name, values in signals.items():
             long = days.assign(signal_name=name, signal_value=values, horizon_days=h, fwd=fwd)
-            long = long.dropna(subset=["signal_value", "fwd"])
-            long["decade"] = (long["scorecard_date"].dt.year // 10 * 10).astype(str) + "s"
-            for period, part in [("all", long), *long.groupby("decade")]:
-                for value, group in part.groupby("signal_value"):
-                    sampled = group.loc[group["day"] % h == 0, "fwd"]
-                    hits = ((group["fwd"] > 0) if value == 1 else (group["fwd"] < 0)).sum()
-                    std = sampled.std(ddof=1) if len(sampled) > 1 else np.nan
-                    rows.append(
-                        {
-                            "pair_id": "rut_spx",
-                            "signal_name": name,
-                            "signal_value": int(value),
-                            "horizon_days": h,
-                            "period": period,
-                            "first_date": group["scorecard_date"].min(),
-                            "last_date": group["scorecard_date"].max(),
-                            "day_count": len(group),
-                            "mean_fwd_spread_bps": group["fwd"].mean(),
-                            "median_fwd_spread_bps": group["fwd"].median(),
-                            "hit_count": np.nan if value == 0 else float(hits),
-                            "hit_rate_frac": np.nan if value == 0 else hits / len(group),
-                            "sample_count": len(sampled),
-                            "sample_mean_fwd_spread_bps": sampled.mean(),
-                            "sample_stddev_bps": std,
-                            "sample_t_stat": sampled.mean() / (std / np.sqrt(len(sampled)))
-                            if std
-                            else np.nan,
-                        }
-                    )
+            parts.append(long.dropna(subset=["signal_value", "fwd"]))
+    long = pd.concat(parts, ignore_index=True)
+    long["decade"] = (long["scorecard_date"].dt.year // 10 * 10).astype(str) + "s"
+    long["sampled"] = long["day"] % long["horizon_days"] == 0
+    return long
+
+
+def by_period(long: pd.DataFrame, keys: list[str]):
+    """(period, keys..., group) over the whole history and each decade."""
+    for period, part in [("all", long), *long.groupby("decade")]:
+        for key, group in part.groupby(keys):
+            yield period, key, group
+
+
+def expected(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
+    """Every row of rpt_scorecard_backtest, by pandas groupby."""
+    long = outcomes(frame, card)
+    long = long[long["signal_name"] != "composite_score"]
+    rows = []
+    for period, (name, h, value), group in by_period(
+        long, ["signal_name", "horizon_days", "signal_value"]
+    ):
+        sampled = group.loc[group["sampled"], "fwd"]
+        hits = ((group["fwd"] > 0) if value == 1 else (group["fwd"] < 0)).sum()
+        std = sampled.std(ddof=1) if len(sampled) > 1 else np.nan
+        rows.append(
+            {
+                "pair_id": "rut_spx",
+                "signal_name": name,
+                "signal_value": int(value),
+                "horizon_days": h,
+                "period": period,
+                "first_date": group["scorecard_date"].min(),
+                "last_date": group["scorecard_date"].max(),
+                "day_count": len(group),
+                "mean_fwd_spread_bps": group["fwd"].mean(),
+                "median_fwd_spread_bps": group["fwd"].median(),
+                "hit_count": np.nan if value == 0 else float(hits),
+                "hit_rate_frac": np.nan if value == 0 else hits / len(group),
+                "sample_count": len(sampled),
+                "sample_mean_fwd_spread_bps": sampled.mean(),
+                "sample_stddev_bps": std,
+                "sample_t_stat": sampled.mean() / (std / np.sqrt(len(sampled))) if std else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def spearman(x: pd.Series, y: pd.Series) -> float:
+    """Pearson's correlation of average ranks; NaN when either side is constant."""
+    if x.nunique() < 2 or y.nunique() < 2:
+        return np.nan
+    return float(np.corrcoef(x.rank(), y.rank())[0, 1])
+
+
+def expected_ic(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
+    """Every row of rpt_scorecard_ic, by pandas."""
+    long = outcomes(frame, card)
+    long = long[~long["signal_name"].isin(["always_small", "composite", "naive_reversal"])]
+    rows = []
+    for period, (name, h), group in by_period(long, ["signal_name", "horizon_days"]):
+        sampled = group[group["sampled"]]
+        m = len(sampled)
+        ic_s = spearman(sampled["signal_value"], sampled["fwd"]) if m else np.nan
+        t = ic_s * np.sqrt((m - 2) / (1 - ic_s**2)) if m > 2 and abs(ic_s) < 1 else np.nan
+        rows.append(
+            {
+                "pair_id": "rut_spx",
+                "signal_name": name,
+                "horizon_days": h,
+                "period": period,
+                "day_count": len(group),
+                "ic": spearman(group["signal_value"], group["fwd"]),
+                "sample_count": m,
+                "sample_ic": ic_s,
+                "sample_ic_t_stat": t,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def test_every_row_agrees_with_pandas(built):
-    frame, card, mart = built
+    frame, card, mart, _ = built
     keys = ["pair_id", "signal_name", "signal_value", "horizon_days", "period"]
     want = expected(frame, card).sort_values(keys).reset_index(drop=True)
     got = mart[want.columns].sort_values(keys).reset_index(drop=True)
@@ -156,7 +208,7 @@ def test_every_row_agrees_with_pandas(built):
 
 
 def test_a_signal_right_7_days_in_10_shows_it_and_a_random_one_does_not(built):
-    _, _, mart = built
+    _, _, mart, _ = built
     rows = mart[(mart["horizon_days"] == 21) & (mart["period"] == "all")].set_index(
         ["signal_name", "signal_value"]
     )
@@ -181,8 +233,27 @@ def test_a_signal_right_7_days_in_10_shows_it_and_a_random_one_does_not(built):
 
 
 def test_the_t_statistic_uses_non_overlapping_days_only(built):
-    _, _, mart = built
+    _, _, mart, _ = built
     always = mart[(mart["signal_name"] == "always_small") & (mart["period"] == "all")]
     for _, row in always.iterrows():
         h, n = row["horizon_days"], row["day_count"]
         assert row["sample_count"] == -(-n // h)  # days 1, h+1, 2h+1 ... among the first n
+
+
+def test_every_ic_agrees_with_pandas(built):
+    frame, card, _, ic = built
+    keys = ["pair_id", "signal_name", "horizon_days", "period"]
+    want = expected_ic(frame, card).sort_values(keys).reset_index(drop=True)
+    got = ic[want.columns].sort_values(keys).reset_index(drop=True)
+    for column in ("horizon_days", "day_count", "sample_count"):
+        got[column] = got[column].astype("int64")
+        want[column] = want[column].astype("int64")
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, **TOLERANCE)
+
+
+def test_the_ic_sees_the_right_signal_and_not_the_random_one(built):
+    _, _, _, ic = built
+    rows = ic[(ic["horizon_days"] == 21) & (ic["period"] == "all")].set_index("signal_name")
+    assert rows.loc["momentum", "ic"] > 0.3  # right 7 days in 10
+    assert rows.loc["momentum", "sample_ic_t_stat"] > 2
+    assert abs(rows.loc["valuation", "ic"]) < 0.1  # random

@@ -9,6 +9,7 @@ import pandas as pd
 from support.good_frames.rotation import (
     BACKTEST,
     EPISODES,
+    IC,
     PRICES_DAILY,
     ROTATION,
     SCORECARD,
@@ -243,6 +244,24 @@ BAD = [
         UNIQUE,
         "pair_id, signal_name, signal_value, horizon_days, period",
         frame=duplicated(BACKTEST),
+    ),
+    # marts.rpt_scorecard_ic (rows: 0 composite_score, 1 momentum, 2 naive_momentum)
+    bad("ic: the label's side", IC, IN_SET, "signal_name", 0, signal_name="composite"),
+    bad("ic: a correlation above 1", IC, BETWEEN, "ic", 1, ic=1.3),
+    bad(
+        "ic: more sampled days than days",
+        IC,
+        PAIR_GT,
+        "day_count, sample_count",
+        2,
+        sample_count=8000,
+    ),
+    bad(
+        "ic: duplicate key",
+        IC,
+        UNIQUE,
+        "pair_id, signal_name, horizon_days, period",
+        frame=duplicated(IC),
     ),
     # marts.rpt_rotation_scorecard (rows: 0 all for small caps, 1 all for large caps, 2 mixed)
     bad(

@@ -15,6 +15,7 @@ EPISODES = "marts_fct_rotation_episodes"
 SUMMARY = "marts_rpt_rotation_episode_summary"
 SCORECARD = "marts_rpt_rotation_scorecard"
 BACKTEST = "marts_rpt_scorecard_backtest"
+IC = "marts_rpt_scorecard_ic"
 
 
 def good_fct_prices_daily() -> pd.DataFrame:
@@ -180,6 +181,22 @@ def good_rpt_scorecard_backtest() -> pd.DataFrame:
     )
 
 
+def good_rpt_scorecard_ic() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pair_id": ["rut_spx", "rut_spx", "rut_spx"],
+            "signal_name": ["composite_score", "momentum", "naive_momentum"],
+            "horizon_days": ints(63, 252, 21, dtype="Int32"),
+            "period": ["all", "2010s", "all"],
+            "day_count": [7862, 2268, 7840],
+            "ic": [0.0054, 0.19, -0.0119],
+            "sample_count": [125, 9, 373],
+            "sample_ic": [0.0001, None, -0.025],  # none: the sampled days' signal constant
+            "sample_ic_t_stat": [0.0015, None, -0.48],
+        }
+    )
+
+
 GOOD = as_in_the_yml(
     {
         PRICES_DAILY: good_fct_prices_daily,
@@ -188,5 +205,6 @@ GOOD = as_in_the_yml(
         SUMMARY: good_rpt_rotation_episode_summary,
         SCORECARD: good_rpt_rotation_scorecard,
         BACKTEST: good_rpt_scorecard_backtest,
+        IC: good_rpt_scorecard_ic,
     }
 )

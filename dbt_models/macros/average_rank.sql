@@ -1,0 +1,14 @@
+{#-
+    average_rank(expr, partition_by): the rank of expr within its partition, ascending, ties
+    sharing the mean of the positions they take (1, 2.5, 2.5, 4): the ranks a Spearman
+    correlation is the Pearson correlation of. Standard SQL windows: every engine.
+-#}
+{% macro average_rank(expr, partition_by) -%}
+    (
+        rank() over (partition by {{ partition_by }} order by {{ expr }})
+        + cast(
+            count(*) over (partition by {{ partition_by }}, {{ expr }}) - 1
+            as {{ type_double() }}
+        ) / 2
+    )
+{%- endmacro %}

@@ -1,0 +1,102 @@
+{#-
+    The information coefficient of each scorecard signal, the composite score and naive
+    momentum: one row per pair, signal, forward horizon and period (the whole history, and each
+    decade), the Spearman rank correlation between the signal's value on a day and the
+    small-minus-large spread over the next H common days, on every day and on the
+    non-overlapping sample. See rpt_scorecard_ic.yml for every formula.
+-#}
+
+{%- set grain = 'pair_id, signal_name, horizon_days, period' -%}
+
+with outcomes as (
+
+    select * from {{ ref('int_scorecard_outcomes') }}
+    -- a signal ranks days; always_small (+1 every day) and the label's side (composite, the
+    -- score made coarse) add nothing a rank could use; naive_reversal is -naive_momentum
+    where signal_name not in ('always_small', 'composite', 'naive_reversal')
+
+),
+
+periods as (
+
+    select
+        *,
+        'all' as period
+    from outcomes
+    union all
+    select
+        *,
+        decade as period
+    from outcomes
+
+),
+
+-- average ranks (ties share the mean of the positions they take): among every day, and among
+-- the sampled days only (partitioned by is_sampled too)
+ranked as (
+
+    select
+        *,
+        {{ average_rank('signal_value', grain) }} as value_rank,
+        {{ average_rank('fwd_spread_bps', grain) }} as fwd_rank,
+        {{ average_rank('signal_value', grain ~ ', is_sampled') }} as value_sample_rank,
+        {{ average_rank('fwd_spread_bps', grain ~ ', is_sampled') }} as fwd_sample_rank
+    from periods
+
+),
+
+-- Pearson's correlation of the ranks; none when either side is constant
+day_stats as (
+
+    select
+        {{ grain }},
+        count(*) as day_count,
+        case
+            when var_pop(value_rank) > 0 and var_pop(fwd_rank) > 0
+                then corr(value_rank, fwd_rank)
+        end as ic
+    from ranked
+    group by {{ grain }}
+
+),
+
+sample_stats as (
+
+    select
+        {{ grain }},
+        count(*) as sample_count,
+        case
+            when var_pop(value_sample_rank) > 0 and var_pop(fwd_sample_rank) > 0
+                then corr(value_sample_rank, fwd_sample_rank)
+        end as sample_ic
+    from ranked
+    where is_sampled
+    group by {{ grain }}
+
+)
+
+select
+    day_stats.pair_id,
+    day_stats.signal_name,
+    day_stats.horizon_days,
+    day_stats.period,
+    day_stats.day_count,
+    day_stats.ic,
+    coalesce(sample_stats.sample_count, 0) as sample_count,
+    sample_stats.sample_ic,
+    case
+        when sample_stats.sample_count > 2 and abs(sample_stats.sample_ic) < 1
+            then
+                sample_stats.sample_ic
+                * sqrt(
+                    (sample_stats.sample_count - 2)
+                    / (1 - sample_stats.sample_ic * sample_stats.sample_ic)
+                )
+    end as sample_ic_t_stat
+from day_stats
+left join sample_stats
+    on
+        sample_stats.pair_id = day_stats.pair_id
+        and sample_stats.signal_name = day_stats.signal_name
+        and sample_stats.horizon_days = day_stats.horizon_days
+        and sample_stats.period = day_stats.period
