@@ -66,7 +66,7 @@ def scorecard(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The inputs, and the mart dbt built from them."""
+    """The inputs, and the marts dbt built from them."""
     work = tmp_path_factory.mktemp("scorecard_backtest")
     rng = np.random.default_rng(7)
     frame = prices(rng)
@@ -91,7 +91,8 @@ def built(tmp_path_factory):
     with duckdb.connect(str(path), read_only=True) as con:
         mart = con.sql("select * from marts.rpt_scorecard_backtest").df()
         ic = con.sql("select * from marts.rpt_scorecard_ic").df()
-    return frame, card, mart, ic
+        rolling = con.sql("select * from marts.rpt_scorecard_ic_rolling").df()
+    return {"frame": frame, "card": card, "backtest": mart, "ic": ic, "rolling": rolling}
 
 
 def outcomes(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
@@ -193,7 +194,7 @@ def expected_ic(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_every_row_agrees_with_pandas(built):
-    frame, card, mart, _ = built
+    frame, card, mart = built["frame"], built["card"], built["backtest"]
     keys = ["pair_id", "signal_name", "signal_value", "horizon_days", "period"]
     want = expected(frame, card).sort_values(keys).reset_index(drop=True)
     got = mart[want.columns].sort_values(keys).reset_index(drop=True)
@@ -208,7 +209,7 @@ def test_every_row_agrees_with_pandas(built):
 
 
 def test_a_signal_right_7_days_in_10_shows_it_and_a_random_one_does_not(built):
-    _, _, mart, _ = built
+    mart = built["backtest"]
     rows = mart[(mart["horizon_days"] == 21) & (mart["period"] == "all")].set_index(
         ["signal_name", "signal_value"]
     )
@@ -233,7 +234,7 @@ def test_a_signal_right_7_days_in_10_shows_it_and_a_random_one_does_not(built):
 
 
 def test_the_t_statistic_uses_non_overlapping_days_only(built):
-    _, _, mart, _ = built
+    mart = built["backtest"]
     always = mart[(mart["signal_name"] == "always_small") & (mart["period"] == "all")]
     for _, row in always.iterrows():
         h, n = row["horizon_days"], row["day_count"]
@@ -241,7 +242,7 @@ def test_the_t_statistic_uses_non_overlapping_days_only(built):
 
 
 def test_every_ic_agrees_with_pandas(built):
-    frame, card, _, ic = built
+    frame, card, ic = built["frame"], built["card"], built["ic"]
     keys = ["pair_id", "signal_name", "horizon_days", "period"]
     want = expected_ic(frame, card).sort_values(keys).reset_index(drop=True)
     got = ic[want.columns].sort_values(keys).reset_index(drop=True)
@@ -252,8 +253,56 @@ def test_every_ic_agrees_with_pandas(built):
 
 
 def test_the_ic_sees_the_right_signal_and_not_the_random_one(built):
-    _, _, _, ic = built
+    ic = built["ic"]
     rows = ic[(ic["horizon_days"] == 21) & (ic["period"] == "all")].set_index("signal_name")
     assert rows.loc["momentum", "ic"] > 0.3  # right 7 days in 10
     assert rows.loc["momentum", "sample_ic_t_stat"] > 2
     assert abs(rows.loc["valuation", "ic"]) < 0.1  # random
+
+
+def expected_rolling(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
+    """Every row of rpt_scorecard_ic_rolling, by pandas: at each year's last day d, the days of
+    the 5 years before d whose forward window (H common days) had ended by d."""
+    long = outcomes(frame, card)
+    long = long[~long["signal_name"].isin(["always_small", "composite", "naive_reversal"])]
+    dates = frame["rotation_date"]
+    year_ends = dates.groupby(dates.dt.year).max()
+    rows = []
+    for as_of in year_ends:
+        last = int(np.flatnonzero(dates == as_of)[0])
+        known = long[
+            (long["day"] + long["horizon_days"] <= last)
+            & (long["scorecard_date"] > as_of - pd.DateOffset(years=5))
+        ]
+        for (name, h), group in known.groupby(["signal_name", "horizon_days"]):
+            rows.append(
+                {
+                    "pair_id": "rut_spx",
+                    "signal_name": name,
+                    "horizon_days": h,
+                    "as_of_date": as_of,
+                    "day_count": len(group),
+                    "ic": spearman(group["signal_value"], group["fwd"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_every_rolling_ic_agrees_with_pandas_and_uses_only_ended_windows(built):
+    frame, card, rolling = built["frame"], built["card"], built["rolling"]
+    keys = ["pair_id", "signal_name", "horizon_days", "as_of_date"]
+    want = expected_rolling(frame, card).sort_values(keys).reset_index(drop=True)
+    got = rolling[want.columns].sort_values(keys).reset_index(drop=True)
+    got["as_of_date"] = pd.to_datetime(got["as_of_date"])
+    for column in ("horizon_days", "day_count"):
+        got[column] = got[column].astype("int64")
+        want[column] = want[column].astype("int64")
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, **TOLERANCE)
+    # the first year end, 2007-12-31, is business day 152 (June 21, July 22, August 23,
+    # September 20, October 23, November 22, December 21): its 252-day windows had not ended,
+    # and momentum's 21-day record holds the 131 days whose window ended by day 152
+    first = rolling[rolling["as_of_date"] == rolling["as_of_date"].min()]
+    assert pd.Timestamp(first["as_of_date"].iloc[0]) == pd.Timestamp("2007-12-31")
+    assert 252 not in set(first["horizon_days"])
+    momentum = first[(first["signal_name"] == "momentum") & (first["horizon_days"] == 21)]
+    assert momentum["day_count"].tolist() == [152 - 21]

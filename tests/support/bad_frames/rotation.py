@@ -10,6 +10,7 @@ from support.good_frames.rotation import (
     BACKTEST,
     EPISODES,
     IC,
+    IC_ROLLING,
     PRICES_DAILY,
     ROTATION,
     SCORECARD,
@@ -263,6 +264,9 @@ BAD = [
         "pair_id, signal_name, horizon_days, period",
         frame=duplicated(IC),
     ),
+    # marts.rpt_scorecard_ic_rolling
+    bad("ic_rolling: a future as-of day", IC_ROLLING, BETWEEN, "as_of_date", 1, as_of_date=FUTURE),
+    bad("ic_rolling: a correlation below -1", IC_ROLLING, BETWEEN, "ic", 0, ic=-1.5),
     # marts.rpt_rotation_scorecard (rows: 0 all for small caps, 1 all for large caps, 2 mixed)
     bad(
         "scorecard: signal 2",

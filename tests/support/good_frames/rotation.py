@@ -16,6 +16,7 @@ SUMMARY = "marts_rpt_rotation_episode_summary"
 SCORECARD = "marts_rpt_rotation_scorecard"
 BACKTEST = "marts_rpt_scorecard_backtest"
 IC = "marts_rpt_scorecard_ic"
+IC_ROLLING = "marts_rpt_scorecard_ic_rolling"
 
 
 def good_fct_prices_daily() -> pd.DataFrame:
@@ -197,6 +198,19 @@ def good_rpt_scorecard_ic() -> pd.DataFrame:
     )
 
 
+def good_rpt_scorecard_ic_rolling() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pair_id": ["rut_spx", "rut_spx", "rut_spx"],
+            "signal_name": ["composite_score", "composite_score", "momentum"],
+            "horizon_days": ints(63, 63, 252, dtype="Int32"),
+            "as_of_date": days("1995-12-29", "2026-06-30", "2026-06-30"),
+            "day_count": [189, 1191, 1010],
+            "ic": [0.1928, -0.2386, None],  # none: a constant signal over the window
+        }
+    )
+
+
 GOOD = as_in_the_yml(
     {
         PRICES_DAILY: good_fct_prices_daily,
@@ -206,5 +220,6 @@ GOOD = as_in_the_yml(
         SCORECARD: good_rpt_rotation_scorecard,
         BACKTEST: good_rpt_scorecard_backtest,
         IC: good_rpt_scorecard_ic,
+        IC_ROLLING: good_rpt_scorecard_ic_rolling,
     }
 )

@@ -6,9 +6,10 @@
 -#}
 
 {%- set horizons = [21, 63, 126, 252] -%}
-{%- set fwd_columns -%}
-    {% for h in horizons %}fwd_spread_{{ h }}d_bps{% if not loop.last %}, {% endif %}{% endfor %}
-{%- endset -%}
+{%- set fwd_columns = [] -%}
+{%- for h in horizons -%}
+    {%- do fwd_columns.extend(['fwd_spread_' ~ h ~ 'd_bps', 'outcome_' ~ h ~ 'd_date']) -%}
+{%- endfor -%}
 {%- set signals = [
     'momentum_signal', 'valuation_signal', 'flows_signal', 'rates_signal',
     'labour_market_risk_signal', 'inflation_risk_signal', 'breadth_signal'
@@ -49,7 +50,10 @@ forward as (
                         partition by pair_id order by rotation_date
                     ) / large_return_price - 1
                 )
-            ) * 10000 as fwd_spread_{{ h }}d_bps{% if not loop.last %},{% endif %}
+            ) * 10000 as fwd_spread_{{ h }}d_bps,
+            lead(rotation_date, {{ h }}) over (
+                partition by pair_id order by rotation_date
+            ) as outcome_{{ h }}d_date{% if not loop.last %},{% endif %}
         {% endfor %}
     from rotation
 
@@ -64,6 +68,7 @@ scored_days as (
         forward.previous_spread_63d_bps,
         {% for h in horizons -%}
             forward.fwd_spread_{{ h }}d_bps,
+            forward.outcome_{{ h }}d_date,
         {% endfor %}
         {% for signal in signals -%}
             scorecard.{{ signal }},
@@ -90,7 +95,7 @@ signal_days as (
             pair_id,
             scorecard_date,
             day_number,
-            {{ fwd_columns }},
+            {{ fwd_columns | join(', ') }},
             '{{ signal | replace("_signal", "") }}' as signal_name,  -- composite_score: -7..7
             {{ signal }} as signal_value
         from scored_days
@@ -103,7 +108,7 @@ signal_days as (
         pair_id,
         scorecard_date,
         day_number,
-        {{ fwd_columns }},
+        {{ fwd_columns | join(', ') }},
         'always_small' as signal_name,
         1 as signal_value
     from scored_days
@@ -112,7 +117,7 @@ signal_days as (
         pair_id,
         scorecard_date,
         day_number,
-        {{ fwd_columns }},
+        {{ fwd_columns | join(', ') }},
         'naive_momentum' as signal_name,
         case
             when previous_spread_63d_bps > 0 then 1
@@ -126,7 +131,7 @@ signal_days as (
         pair_id,
         scorecard_date,
         day_number,
-        {{ fwd_columns }},
+        {{ fwd_columns | join(', ') }},
         'naive_reversal' as signal_name,
         case
             when previous_spread_63d_bps > 0 then -1
@@ -150,6 +155,7 @@ outcomes as (
             signal_value,
             {{ h }} as horizon_days,
             fwd_spread_{{ h }}d_bps as fwd_spread_bps,
+            outcome_{{ h }}d_date as outcome_date,
             mod(day_number - 1, {{ h }}) = 0 as is_sampled,
             cast(
                 cast(floor(extract(year from scorecard_date) / 10) * 10 as integer)
