@@ -3,11 +3,11 @@ folders of dbt_models/models/marts/ (rotation, valuation, flows, macro, breadth)
 
 from __future__ import annotations
 
-from support.good_frames import breadth, flows, macro, raw, rotation, valuation
+from support.good_frames import backtest, breadth, flows, macro, raw, rotation, valuation
 
 DOMAINS = {
     "raw": raw.GOOD,
-    "rotation": rotation.GOOD,
+    "rotation": {**rotation.GOOD, **backtest.GOOD},
     "valuation": valuation.GOOD,
     "flows": flows.GOOD,
     "macro": macro.GOOD,
