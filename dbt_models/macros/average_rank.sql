@@ -12,3 +12,15 @@
         ) / 2
     )
 {%- endmacro %}
+
+{#-
+    rank_correlation(x_rank, y_rank): Pearson's correlation of two rank columns (an aggregate),
+    which is Spearman's when they are average_rank()s; null, not NaN, when either side is
+    constant (engines differ there).
+-#}
+{% macro rank_correlation(x_rank, y_rank) -%}
+    case
+        when var_pop({{ x_rank }}) > 0 and var_pop({{ y_rank }}) > 0
+            then corr({{ x_rank }}, {{ y_rank }})
+    end
+{%- endmacro %}

@@ -19,3 +19,19 @@
         ) * 10000 as spread_{{ n }}d_bps{{ "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    forward_spread_bps(small_col, large_col, horizon, partition_by, order_by)
+
+    The spread from today's close to `horizon` rows later (an expression, unnamed):
+
+        ((small_{t+H} / small_t - 1) - (large_{t+H} / large_t - 1)) * 10000
+
+    Null for the last H rows of the window. Standard SQL `lead(x, H)`: portable as written.
+-#}
+{% macro forward_spread_bps(small_col, large_col, horizon, partition_by, order_by) -%}
+    (
+        (lead({{ small_col }}, {{ horizon }}) over (partition by {{ partition_by }} order by {{ order_by }}) / {{ small_col }} - 1)
+        - (lead({{ large_col }}, {{ horizon }}) over (partition by {{ partition_by }} order by {{ order_by }}) / {{ large_col }} - 1)
+    ) * 10000
+{%- endmacro %}

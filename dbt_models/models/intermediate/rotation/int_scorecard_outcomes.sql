@@ -14,6 +14,19 @@
     'momentum_signal', 'valuation_signal', 'flows_signal', 'rates_signal',
     'labour_market_risk_signal', 'inflation_risk_signal', 'breadth_signal'
 ] -%}
+{#- every signal's name and its value in scored_days: the scorecard's seven (without the
+    _signal suffix), the composite's side and score, and the baselines -#}
+{%- set signal_values = {} -%}
+{%- for signal in signals -%}
+    {%- do signal_values.update({signal | replace('_signal', ''): signal}) -%}
+{%- endfor -%}
+{%- do signal_values.update({
+    'composite': 'composite_signal',
+    'composite_score': 'composite_score',
+    'always_small': '1',
+    'naive_momentum': 'naive_momentum_signal',
+    'naive_reversal': '-naive_momentum_signal',
+}) -%}
 
 with scorecard as (
 
@@ -39,18 +52,9 @@ forward as (
             partition by pair_id order by rotation_date
         ) as previous_spread_63d_bps,
         {% for h in horizons -%}
-            (
-                (
-                    lead(small_return_price, {{ h }}) over (
-                        partition by pair_id order by rotation_date
-                    ) / small_return_price - 1
-                )
-                - (
-                    lead(large_return_price, {{ h }}) over (
-                        partition by pair_id order by rotation_date
-                    ) / large_return_price - 1
-                )
-            ) * 10000 as fwd_spread_{{ h }}d_bps,
+            {{ forward_spread_bps(
+                'small_return_price', 'large_return_price', h, 'pair_id', 'rotation_date'
+            ) }} as fwd_spread_{{ h }}d_bps,
             lead(rotation_date, {{ h }}) over (
                 partition by pair_id order by rotation_date
             ) as outcome_{{ h }}d_date{% if not loop.last %},{% endif %}
@@ -65,7 +69,6 @@ scored_days as (
         scorecard.pair_id,
         scorecard.scorecard_date,
         forward.day_number,
-        forward.previous_spread_63d_bps,
         {% for h in horizons -%}
             forward.fwd_spread_{{ h }}d_bps,
             forward.outcome_{{ h }}d_date,
@@ -78,7 +81,14 @@ scored_days as (
             when 'supports_large_caps' then -1
             else 0
         end as composite_signal,
-        scorecard.composite_score
+        scorecard.composite_score,
+        -- the previous common day's sign of the 63-day spread (naive momentum; its opposite
+        -- is naive reversal)
+        case
+            when forward.previous_spread_63d_bps > 0 then 1
+            when forward.previous_spread_63d_bps < 0 then -1
+            when forward.previous_spread_63d_bps = 0 then 0
+        end as naive_momentum_signal
     from scorecard
     inner join forward
         on
@@ -90,56 +100,18 @@ scored_days as (
 -- one row per day and signal with a value that day
 signal_days as (
 
-    {% for signal in signals + ['composite_signal', 'composite_score'] -%}
+    {% for name, value in signal_values.items() -%}
         select
             pair_id,
             scorecard_date,
             day_number,
             {{ fwd_columns | join(', ') }},
-            '{{ signal | replace("_signal", "") }}' as signal_name,  -- composite_score: -7..7
-            {{ signal }} as signal_value
+            '{{ name }}' as signal_name,
+            {{ value }} as signal_value
         from scored_days
-        where {{ signal }} is not null
-        union all
-    {% endfor -%}
-    -- baselines: always small caps; yesterday's sign of the 63-day spread (momentum), and
-    -- its opposite (reversal)
-    select
-        pair_id,
-        scorecard_date,
-        day_number,
-        {{ fwd_columns | join(', ') }},
-        'always_small' as signal_name,
-        1 as signal_value
-    from scored_days
-    union all
-    select
-        pair_id,
-        scorecard_date,
-        day_number,
-        {{ fwd_columns | join(', ') }},
-        'naive_momentum' as signal_name,
-        case
-            when previous_spread_63d_bps > 0 then 1
-            when previous_spread_63d_bps < 0 then -1
-            else 0
-        end as signal_value
-    from scored_days
-    where previous_spread_63d_bps is not null
-    union all
-    select
-        pair_id,
-        scorecard_date,
-        day_number,
-        {{ fwd_columns | join(', ') }},
-        'naive_reversal' as signal_name,
-        case
-            when previous_spread_63d_bps > 0 then -1
-            when previous_spread_63d_bps < 0 then 1
-            else 0
-        end as signal_value
-    from scored_days
-    where previous_spread_63d_bps is not null
+        where {{ value }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

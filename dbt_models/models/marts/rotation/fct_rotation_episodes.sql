@@ -70,18 +70,9 @@ pair_days as (
 
         -- fwd_spread_<H>d_bps = (R_small - R_large) * 10000 from today's close to H rows later
         {% for h in horizons -%}
-            (
-                (
-                    lead(small_return_price, {{ h }}) over (
-                        partition by pair_id order by rotation_date
-                    ) / small_return_price - 1
-                )
-                - (
-                    lead(large_return_price, {{ h }}) over (
-                        partition by pair_id order by rotation_date
-                    ) / large_return_price - 1
-                )
-            ) * 10000 as fwd_spread_{{ h }}d_bps,
+            {{ forward_spread_bps(
+                'small_return_price', 'large_return_price', h, 'pair_id', 'rotation_date'
+            ) }} as fwd_spread_{{ h }}d_bps,
         {% endfor %}
 
         last_value(small_return_price) over (

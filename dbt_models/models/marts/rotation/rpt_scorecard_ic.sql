@@ -45,16 +45,13 @@ ranked as (
 
 ),
 
--- Pearson's correlation of the ranks; none when either side is constant
+-- Spearman's: the correlation of the ranks (none when either side is constant)
 day_stats as (
 
     select
         {{ grain }},
         count(*) as day_count,
-        case
-            when var_pop(value_rank) > 0 and var_pop(fwd_rank) > 0
-                then corr(value_rank, fwd_rank)
-        end as ic
+        {{ rank_correlation('value_rank', 'fwd_rank') }} as ic
     from ranked
     group by {{ grain }}
 
@@ -65,10 +62,7 @@ sample_stats as (
     select
         {{ grain }},
         count(*) as sample_count,
-        case
-            when var_pop(value_sample_rank) > 0 and var_pop(fwd_sample_rank) > 0
-                then corr(value_sample_rank, fwd_sample_rank)
-        end as sample_ic
+        {{ rank_correlation('value_sample_rank', 'fwd_sample_rank') }} as sample_ic
     from ranked
     where is_sampled
     group by {{ grain }}

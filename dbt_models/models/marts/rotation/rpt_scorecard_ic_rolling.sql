@@ -64,9 +64,6 @@ ranked as (
 select
     {{ grain }},
     count(*) as day_count,
-    case
-        when var_pop(value_rank) > 0 and var_pop(fwd_rank) > 0
-            then corr(value_rank, fwd_rank)
-    end as ic
+    {{ rank_correlation('value_rank', 'fwd_rank') }} as ic
 from ranked
 group by {{ grain }}
