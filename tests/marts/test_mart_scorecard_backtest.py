@@ -12,40 +12,28 @@ must agree to 1e-9.
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from support.constituent_market import run_dbt
+from support.scorecard_market import (
+    BACKTEST,
+    SIGNALS,
+    forward_spread,
+    market,
+    read_marts,
+    write_inputs,
+)
 
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
 HORIZONS = (21, 63, 126, 252)
-SIGNALS = (
-    "momentum",
-    "valuation",
-    "flows",
-    "rates",
-    "labour_market_risk",
-    "inflation_risk",
-    "breadth",
-)
 DAYS = pd.bdate_range("2007-06-01", periods=900)  # two decades: the 2000s and the 2010s
 
 
 def prices(rng: np.random.Generator) -> pd.DataFrame:
     small_log, large_log = rng.normal(0, 0.012, len(DAYS)), rng.normal(0, 0.009, len(DAYS))
     small_log[401:460] = large_log[401:460] = 0  # both flat: some forward spreads exactly 0
-    small = 100 * np.exp(np.cumsum(small_log))
-    large = 200 * np.exp(np.cumsum(large_log))
-    frame = pd.DataFrame({"rotation_date": DAYS, "small": small, "large": large})
-    frame["spread_63d_bps"] = (frame["small"].pct_change(63) - frame["large"].pct_change(63)) * 1e4
-    return frame
-
-
-def forward_spread(frame: pd.DataFrame, h: int) -> pd.Series:
-    small = frame["small"].shift(-h) / frame["small"] - 1
-    large = frame["large"].shift(-h) / frame["large"] - 1
-    return (small - large) * 1e4
+    return market(DAYS, small_log, large_log)
 
 
 def scorecard(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -72,27 +60,9 @@ def built(tmp_path_factory):
     frame = prices(rng)
     card = scorecard(frame, rng)
     path = work / "rotation.duckdb"
-    rotation = frame.rename(columns={"small": "small_return_price", "large": "large_return_price"})
-    with duckdb.connect(str(path)) as con:
-        con.execute("create schema marts")
-        con.register("rotation_frame", rotation.assign(pair_id="rut_spx"))
-        con.register("card_frame", card.assign(pair_id="rut_spx"))
-        con.execute("create table marts.fct_rotation_daily as select * from rotation_frame")
-        con.execute("create table marts.rpt_rotation_scorecard as select * from card_frame")
-    run_dbt(
-        path,
-        work,
-        "build",
-        "--select",
-        "int_scorecard_outcomes+",
-        "--exclude-resource-type",
-        "unit_test",
-    )
-    with duckdb.connect(str(path), read_only=True) as con:
-        mart = con.sql("select * from marts.rpt_scorecard_backtest").df()
-        ic = con.sql("select * from marts.rpt_scorecard_ic").df()
-        rolling = con.sql("select * from marts.rpt_scorecard_ic_rolling").df()
-    return {"frame": frame, "card": card, "backtest": mart, "ic": ic, "rolling": rolling}
+    write_inputs(path, frame, card)
+    run_dbt(path, work, "build", *BACKTEST)
+    return {"frame": frame, "card": card, **read_marts(path)}
 
 
 def outcomes(frame: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:

@@ -206,10 +206,15 @@ def load_raw(path: Path, prices: pd.DataFrame, constituents: pd.DataFrame) -> No
 
 
 def run_dbt(
-    path: Path, work: Path, *args: str, dbt_vars: dict | None = None, dbt: Path | None = None
+    path: Path,
+    work: Path,
+    *args: str,
+    dbt_vars: dict | None = None,
+    dbt: Path | None = None,
+    succeeds: bool = True,
 ) -> str:
     """Run ``dbt`` (this environment's unless given) on the warehouse ``path`` (its target and
-    logs under ``work``); its stdout."""
+    logs under ``work``), which must succeed (or fail, if not ``succeeds``); its stdout."""
     dbt = dbt or Path(sys.executable).with_name("dbt")
     command = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR)]
     command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work / "target")]
@@ -221,7 +226,7 @@ def run_dbt(
     ]
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert (done.returncode == 0) == succeeds, done.stdout[-6000:] + done.stderr[-2000:]
     return done.stdout
 
 

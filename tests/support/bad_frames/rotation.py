@@ -321,6 +321,14 @@ BAD = [
         valuation_month=pd.Timestamp("2026-07-01"),
     ),
     bad(
+        "scorecard: core CPI published the day after",
+        SCORECARD,
+        PAIR_GT,
+        "scorecard_date, inflation_risk_known_date",
+        0,
+        inflation_risk_known_date=pd.Timestamp("2026-06-30"),
+    ),
+    bad(
         "scorecard: duplicate key",
         SCORECARD,
         UNIQUE,

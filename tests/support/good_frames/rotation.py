@@ -137,6 +137,15 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
             "breadth_fund": ["^RUT", "IWM", None],  # no constituents on the third day
             "breadth_above_ma_200_frac": [0.68, 0.31, None],
             "breadth_participation_63d_bps": [140.0, -720.0, None],
+            # when each input was known: the day's close, the last month's end, the macro
+            # releases (the third day has no pair row, no flows and no constituents)
+            "momentum_known_date": days("2026-06-29", "2026-06-30", None),
+            "valuation_known_date": days("2026-05-31", "2026-05-31", "2026-06-30"),
+            "flows_known_date": days("2026-06-29", "2026-06-30", None),
+            "rates_known_date": days("2026-06-17", "2026-06-17", "2026-06-17"),
+            "labour_market_risk_known_date": days("2026-06-05", "2026-06-05", "2026-06-05"),
+            "inflation_risk_known_date": days("2026-06-10", "2026-06-10", "2026-06-10"),
+            "breadth_known_date": days("2026-06-29", "2026-06-30", None),
             "momentum_signal": ints(1, -1, None, dtype="Int32"),
             "momentum_missing_reason": [
                 None,
@@ -151,6 +160,7 @@ def good_rpt_rotation_scorecard() -> pd.DataFrame:
             "breadth_signal": ints(1, -1, None, dtype="Int32"),
             "composite_score": ints(5, -7, 1, dtype="Int32"),
             "signals_available": ints(7, 7, 3, dtype="Int32"),
+            "inputs_known_date": days("2026-06-29", "2026-06-30", "2026-06-30"),
             "composite_label": ["supports_small_caps", "supports_large_caps", "mixed"],
         }
     )

@@ -2,8 +2,11 @@
     One row per pair, scorecard day, signal and forward horizon whose forward window is
     complete: the signal's value that day (as the scorecard showed it) and the small-minus-large
     spread over the next H common days of the pair. What rpt_scorecard_backtest and
-    rpt_scorecard_ic measure; see int_scorecard_outcomes.yml.
+    rpt_scorecard_ic measure; see int_scorecard_outcomes.yml. A table: three marts and their
+    tests read it.
 -#}
+
+{{ config(materialized='table') }}
 
 {%- set horizons = [21, 63, 126, 252] -%}
 {%- set fwd_columns = [] -%}
@@ -14,18 +17,20 @@
     'momentum_signal', 'valuation_signal', 'flows_signal', 'rates_signal',
     'labour_market_risk_signal', 'inflation_risk_signal', 'breadth_signal'
 ] -%}
-{#- every signal's name and its value in scored_days: the scorecard's seven (without the
-    _signal suffix), the composite's side and score, and the baselines -#}
+{#- every signal's name, its value in scored_days and the day its input became known: the
+    scorecard's seven (without the _signal suffix), the composite's side and score, and the
+    baselines (always_small has no input) -#}
 {%- set signal_values = {} -%}
 {%- for signal in signals -%}
-    {%- do signal_values.update({signal | replace('_signal', ''): signal}) -%}
+    {%- set name = signal | replace('_signal', '') -%}
+    {%- do signal_values.update({name: [signal, name ~ '_known_date']}) -%}
 {%- endfor -%}
 {%- do signal_values.update({
-    'composite': 'composite_signal',
-    'composite_score': 'composite_score',
-    'always_small': '1',
-    'naive_momentum': 'naive_momentum_signal',
-    'naive_reversal': '-naive_momentum_signal',
+    'composite': ['composite_signal', 'inputs_known_date'],
+    'composite_score': ['composite_score', 'inputs_known_date'],
+    'always_small': ['1', 'cast(null as date)'],
+    'naive_momentum': ['naive_momentum_signal', 'previous_rotation_date'],
+    'naive_reversal': ['-naive_momentum_signal', 'previous_rotation_date'],
 }) -%}
 
 with scorecard as (
@@ -51,6 +56,9 @@ forward as (
         lag(spread_63d_bps) over (
             partition by pair_id order by rotation_date
         ) as previous_spread_63d_bps,
+        lag(rotation_date) over (
+            partition by pair_id order by rotation_date
+        ) as previous_rotation_date,
         {% for h in horizons -%}
             {{ forward_spread_bps(
                 'small_return_price', 'large_return_price', h, 'pair_id', 'rotation_date'
@@ -75,7 +83,10 @@ scored_days as (
         {% endfor %}
         {% for signal in signals -%}
             scorecard.{{ signal }},
+            scorecard.{{ signal | replace('_signal', '_known_date') }},
         {% endfor %}
+        scorecard.inputs_known_date,
+        forward.previous_rotation_date,
         case scorecard.composite_label
             when 'supports_small_caps' then 1
             when 'supports_large_caps' then -1
@@ -100,14 +111,15 @@ scored_days as (
 -- one row per day and signal with a value that day
 signal_days as (
 
-    {% for name, value in signal_values.items() -%}
+    {% for name, (value, known) in signal_values.items() -%}
         select
             pair_id,
             scorecard_date,
             day_number,
             {{ fwd_columns | join(', ') }},
             '{{ name }}' as signal_name,
-            {{ value }} as signal_value
+            {{ value }} as signal_value,
+            {{ known }} as signal_known_date
         from scored_days
         where {{ value }} is not null
         {% if not loop.last %}union all{% endif %}
@@ -125,6 +137,7 @@ outcomes as (
             scorecard_date,
             signal_name,
             signal_value,
+            signal_known_date,
             {{ h }} as horizon_days,
             fwd_spread_{{ h }}d_bps as fwd_spread_bps,
             outcome_{{ h }}d_date as outcome_date,

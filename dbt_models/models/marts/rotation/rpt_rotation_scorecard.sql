@@ -175,6 +175,16 @@ inputs as (
         small_leg_breadth.fund as breadth_fund,
         small_leg_breadth.above_ma_200_frac as breadth_above_ma_200_frac,
         small_leg_breadth.participation_63d_bps as breadth_participation_63d_bps,
+        -- the day each signal's input became known (the input row's own date, so a join that
+        -- reached past the day shows here): none may be after scorecard_date (test known_by)
+        rotation.rotation_date as momentum_known_date,
+        cast({{ dbt.last_day('valuation.month_start', 'month') }} as date)
+            as valuation_known_date,
+        flows.flow_date as flows_known_date,
+        macro.fed_target_known_from_date as rates_known_date,
+        macro.unrate_known_from_date as labour_market_risk_known_date,
+        macro.core_cpi_known_from_date as inflation_risk_known_date,
+        small_leg_breadth.breadth_date as breadth_known_date,
         -- why the momentum is unknown: a leg without a price that day (the pair has no row),
         -- else the pair's 200-day average not yet full (null regime)
         case
@@ -292,7 +302,12 @@ final as (
         + (case when labour_market_risk_signal is null then 0 else 1 end)
         + (case when inflation_risk_signal is null then 0 else 1 end)
         + (case when breadth_signal is null then 0 else 1 end)
-            as signals_available
+            as signals_available,
+        -- the composite's inputs: the latest of the seven (greatest skips nulls)
+        greatest(
+            momentum_known_date, valuation_known_date, flows_known_date, rates_known_date,
+            labour_market_risk_known_date, inflation_risk_known_date, breadth_known_date
+        ) as inputs_known_date
     from signals
 
 )
