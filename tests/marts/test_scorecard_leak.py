@@ -24,11 +24,11 @@ def test_an_input_published_the_day_after_stops_the_scorecard(warehouse_copy, tm
     known_by test fails on that row alone, so nothing downstream is built from it."""
     run_dbt(warehouse_copy, tmp_path, "build", "--select", "rpt_rotation_scorecard")
     with duckdb.connect(str(warehouse_copy)) as con:
-        (last,) = con.sql("select max(scorecard_date) from marts.rpt_rotation_scorecard").fetchall()[0]
+        last = con.sql("select max(scorecard_date) from marts.rpt_rotation_scorecard").fetchall()
         con.execute(
             "update marts.fct_macro_daily set core_cpi_known_from_date = trading_date + 1"
             " where trading_date = ?",
-            [last],
+            [last[0][0]],
         )
     out = run_dbt(
         warehouse_copy, tmp_path, "build", "--select", "rpt_rotation_scorecard", succeeds=False
@@ -85,9 +85,11 @@ def test_a_signal_shifted_into_the_future_jumps_in_ic_and_hit_rate(peeking):
     assert ic["breadth"] == pytest.approx(0.17, abs=0.06)
     assert abs(ic["flows"]) < 0.06
     mart = peeking["backtest"]
-    sides = mart[
-        (mart["horizon_days"] == 21) & (mart["period"] == "all") & (mart["signal_value"] != 0)
-    ].groupby("signal_name")[["hit_count", "day_count"]].sum()
+    sides = (
+        mart[(mart["horizon_days"] == 21) & (mart["period"] == "all") & (mart["signal_value"] != 0)]
+        .groupby("signal_name")[["hit_count", "day_count"]]
+        .sum()
+    )
     hit_rate = sides["hit_count"] / sides["day_count"]
     assert hit_rate["breadth"] == pytest.approx(0.570, abs=0.03)
     assert hit_rate["flows"] == pytest.approx(0.5, abs=0.03)
