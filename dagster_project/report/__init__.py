@@ -32,6 +32,7 @@ from dagster_project.report.charts import (
     macro_chart,
     relative_pe_chart,
     relative_strength_chart,
+    scorecard_ic_chart,
     spread_episodes_chart,
     ytd_by_year_chart,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "relative_strength_chart",
     "render",
     "rotation_report",
+    "scorecard_ic_chart",
     "scorecard_table",
     "spread_episodes_chart",
     "styled",

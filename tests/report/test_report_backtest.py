@@ -1,11 +1,12 @@
 """The backtest's panel: its table read back against the marts, the verdict worked out apart
 from the report's code (from the marts by SQL, and on hand-made frames where the composite
-beats momentum), the synthetic note, and no data."""
+beats momentum), the synthetic note, the rolling IC chart's points, and no data."""
 
 import dataclasses
 import re
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from support.report_page import backtest_cells
@@ -161,10 +162,35 @@ def test_the_panel_says_the_figures_are_synthetic_and_why_labour_looks_good(samp
     assert "Synthetic figures." in quiet and "artefact" not in quiet
 
 
-def test_without_the_backtests_rows_the_panel_says_no_data(data, empty_data, tmp_path):
+def test_the_rolling_ic_chart_draws_each_year_end_of_both_signals(sample_warehouse, data):
+    mart = sql(
+        sample_warehouse,
+        "select signal_name, as_of_date, ic from marts.rpt_scorecard_ic_rolling"
+        " where pair_id = ? and horizon_days = 63 order by as_of_date",
+    )
+    composite = mart[mart["signal_name"] == "composite_score"]
+    assert len(composite) == 32  # the year ends 1995-2025 and the latest day, 30 Jun 2026
+    fig = report.scorecard_ic_chart(data.ic_rolling)
+    (ax,) = fig.axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    drawn = lines["composite score"].get_ydata()
+    assert len(drawn) == 32 and np.allclose(drawn, composite["ic"].to_numpy())
+    momentum = mart[mart["signal_name"] == "naive_momentum"]["ic"].to_numpy()
+    assert np.allclose(lines["naive momentum (baseline)"].get_ydata(), momentum)
+    zero = [line for label, line in lines.items() if label.startswith("_")]
+    assert [list(line.get_ydata()) for line in zero] == [[0, 0]]  # the zero line
+
+
+def test_without_the_backtests_rows_the_panel_says_no_data(data, empty_data):
     assert report.backtest_table(pd.DataFrame(), pd.DataFrame()).startswith(
         '<p class="nodata" id="backtest">No data: the backtest has no rows for this pair'
     )
+    for ic_rolling in [
+        pd.DataFrame(),
+        data.ic_rolling[data.ic_rolling["signal_name"] != "composite_score"],
+        data.ic_rolling.assign(ic=np.nan),
+    ]:
+        assert getattr(report.scorecard_ic_chart(ic_rolling), "no_data", False)
     # a backtest without its IC: the tables, and no verdict
     no_ic = report.backtest_table(data.backtest, pd.DataFrame())
     assert "No verdict: the backtest has no 63-day record" in verdict_text(no_ic)
@@ -173,5 +199,9 @@ def test_without_the_backtests_rows_the_panel_says_no_data(data, empty_data, tmp
                             " and horizon_days == 63 and period == 'all'")["day_count"].iloc[0]
     )  # fmt: skip
     # another pair than the scorecard's: its backtest frames are empty
-    other = dataclasses.replace(empty_data, backtest=data.backtest.iloc[:0])
-    assert "No data: the backtest has no rows for this pair" in report.page(other, [])
+    other = dataclasses.replace(
+        empty_data, backtest=data.backtest.iloc[:0], ic_rolling=data.ic_rolling.iloc[:0]
+    )
+    page = report.page(other, report.charts(other))
+    assert 'id="chart-scorecard_ic_rolling" data-has-data="false"' in page
+    assert "No data: the backtest has no rows for this pair" in page

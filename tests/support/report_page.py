@@ -15,6 +15,7 @@ CHARTS = [
     "relative_pe",
     "etf_flows",
     "macro",
+    "scorecard_ic_rolling",
 ]
 SIGNALS = [
     "momentum_signal",
