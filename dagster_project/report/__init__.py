@@ -12,8 +12,10 @@ The package, in the order the data flows:
 - ``charts/``: one module per chart, frames in, a matplotlib ``Figure`` out; a frame without
   the rows a chart needs gives a "no data" panel, never an error. ``rendering`` draws them all
   into PNG bytes, with their provenance.
-- ``tables``: the scorecard, episodes and pairs tables and the headline; ``page``: the page,
-  and ``build``, which writes the folder. The HTML comes from ``templates/`` (``templating``).
+- ``tables``: the scorecard, episodes and pairs tables and the headline; ``backtest``: has the
+  scorecard been right? (its tables, and the verdict on the composite against naive momentum,
+  with its rule); ``page``: the page, and ``build``, which writes the folder. The HTML comes
+  from ``templates/`` (``templating``).
 - ``asset``: the Dagster asset; ``cli``: ``python -m dagster_project.report``. Both only call
   ``load`` and ``build``.
 
@@ -24,11 +26,13 @@ carries a footnote, saying the figures are synthetic.
 from dagster_project.reference import PROJECT_ROOT
 from dagster_project.report import cli
 from dagster_project.report.asset import rotation_report
+from dagster_project.report.backtest import HORIZON, Verdict, backtest_table, verdict
 from dagster_project.report.charts import (
     flows_chart,
     macro_chart,
     relative_pe_chart,
     relative_strength_chart,
+    scorecard_ic_chart,
     spread_episodes_chart,
     ytd_by_year_chart,
 )
@@ -40,6 +44,7 @@ from dagster_project.report.style import STYLE, no_data, styled
 from dagster_project.report.tables import episode_table, headline, pairs_table, scorecard_table
 
 __all__ = [
+    "HORIZON",
     "MARTS",
     "PROJECT_ROOT",
     "SIZE",
@@ -48,6 +53,8 @@ __all__ = [
     "Report",
     "ReportData",
     "Sides",
+    "Verdict",
+    "backtest_table",
     "build",
     "charts",
     "cli",
@@ -66,8 +73,10 @@ __all__ = [
     "relative_strength_chart",
     "render",
     "rotation_report",
+    "scorecard_ic_chart",
     "scorecard_table",
     "spread_episodes_chart",
     "styled",
+    "verdict",
     "ytd_by_year_chart",
 ]

@@ -25,6 +25,9 @@ MARTS = [
     "fct_etf_flows_segment_daily",
     "fct_macro_daily",
     "rpt_rotation_scorecard",
+    "rpt_scorecard_backtest",
+    "rpt_scorecard_ic",
+    "rpt_scorecard_ic_rolling",
 ]
 
 
@@ -87,6 +90,9 @@ class ReportData:
     flows: pd.DataFrame  # fct_etf_flows_segment_daily
     macro: pd.DataFrame  # fct_macro_daily
     scorecard: pd.DataFrame  # rpt_rotation_scorecard, latest row first
+    backtest: pd.DataFrame  # rpt_scorecard_backtest of the headline pair
+    backtest_ic: pd.DataFrame  # rpt_scorecard_ic of the headline pair
+    ic_rolling: pd.DataFrame  # rpt_scorecard_ic_rolling of the headline pair, by as_of_date
     pairs_latest: pd.DataFrame = field(default_factory=pd.DataFrame)  # every pair's latest row
     stale: list[str] = field(default_factory=list)  # instruments whose prices end early
     sides: dict[str, Sides] = field(default_factory=dict)  # each pair's legs in words
@@ -130,6 +136,10 @@ def load(con: duckdb.DuckDBPyConnection, pair_id: str | None = None) -> ReportDa
         pair_id,
     )
     described = len(pair) > 0
+
+    def of_pair(mart: str, order: str) -> pd.DataFrame:
+        return df(f"select * from marts.{mart} where pair_id = ? order by {order}", pair_id)
+
     return ReportData(
         pair_id=pair_id,
         pair_description=pair["description"].iloc[0] if described else pair_id,
@@ -153,6 +163,11 @@ def load(con: duckdb.DuckDBPyConnection, pair_id: str | None = None) -> ReportDa
         flows=df("select * from marts.fct_etf_flows_segment_daily order by flow_date"),
         macro=df("select * from marts.fct_macro_daily order by trading_date"),
         scorecard=scorecard,
+        backtest=of_pair(
+            "rpt_scorecard_backtest", "signal_name, horizon_days, period, signal_value desc"
+        ),
+        backtest_ic=of_pair("rpt_scorecard_ic", "signal_name, horizon_days, period"),
+        ic_rolling=of_pair("rpt_scorecard_ic_rolling", "signal_name, horizon_days, as_of_date"),
         pairs_latest=df(
             "select r.*, p.description from marts.fct_rotation_daily r"
             " left join reference.pairs p using (pair_id)"

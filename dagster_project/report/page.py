@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from dagster_project.report.backtest import backtest_table
 from dagster_project.report.data import ReportData
 from dagster_project.report.rendering import Chart, charts
 from dagster_project.report.tables import episode_table, headline, pairs_table, scorecard_table
@@ -30,6 +31,9 @@ def page(data: ReportData, rendered: list[Chart], generated: datetime | None = N
             scorecard=scorecard_table(data.scorecard, data.sides),
             episodes=episode_table(data.episode_summary, data.pair_sides),
             pairs=pairs_table(data.pairs_latest, data.sides),
+            backtest=backtest_table(
+                data.backtest, data.backtest_ic, data.pair_sides, data.synthetic
+            ),
         )
     )
 

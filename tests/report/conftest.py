@@ -32,10 +32,9 @@ def asset_page(sample_warehouse) -> Path:
 @pytest.fixture
 def empty_data() -> report.ReportData:
     """The report of a warehouse without rows: the headline pair named, every frame empty."""
-    blank = {
-        name: pd.DataFrame()
-        for name in ["rotation", "episodes", "episode_summary", "valuation", "flows", "macro"]
-    }
+    frames = ["rotation", "episodes", "episode_summary", "valuation", "flows", "macro"]
+    frames += ["backtest", "backtest_ic", "ic_rolling"]
+    blank = {name: pd.DataFrame() for name in frames}
     return report.ReportData(
         pair_id="rut_spx",
         pair_description="Russell 2000 vs S&P 500",

@@ -23,6 +23,7 @@ def test_a_chart_without_its_data_is_a_no_data_panel(data):
         report.relative_strength_chart(pd.DataFrame(), "a vs b"),
         report.ytd_by_year_chart(data.rotation.assign(spread_ytd_bps=np.nan), "a vs b"),
         report.spread_episodes_chart(pd.DataFrame(), pd.DataFrame(), "a vs b"),
+        report.scorecard_ic_chart(data.ic_rolling.iloc[:0]),
     ]:
         assert getattr(fig, "no_data", False)
         assert report.render(fig, synthetic=False, as_of=None).startswith(b"\x89PNG")
@@ -97,6 +98,7 @@ def test_every_chart_is_drawn_in_the_reports_style(data):
         report.relative_pe_chart(data.valuation),
         report.flows_chart(data.flows),
         report.macro_chart(data.macro),
+        report.scorecard_ic_chart(data.ic_rolling),
         report.no_data("t", "r"),
     ]:
         title = chart.axes[0].title

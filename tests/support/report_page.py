@@ -1,5 +1,5 @@
 """What the report's tests read back: the charts and signals the page must show, a drawn chart's
-pixels, the scorecard's cells and a figure's texts and legends."""
+pixels, the scorecard's and the backtest's cells and a figure's texts and legends."""
 
 import html
 import io
@@ -15,6 +15,7 @@ CHARTS = [
     "relative_pe",
     "etf_flows",
     "macro",
+    "scorecard_ic_rolling",
 ]
 SIGNALS = [
     "momentum_signal",
@@ -42,6 +43,22 @@ def scorecard_cells(page: str) -> dict[str, str]:
     assert table, "the page has no scorecard table"
     cells = re.findall(r'data-column="([^"]+)" data-value="([^"]*)">([^<]*)<', table.group(0))
     return {column: (html.unescape(value), html.unescape(text)) for column, value, text in cells}
+
+
+def backtest_cells(page: str) -> dict[tuple[str, int], dict[str, str]]:
+    """(signal_name, signal_value) -> data-column -> data-value of the backtest's signal table."""
+    table = re.search(r'<table class="numbers" id="backtest-signals".*?</table>', page, re.S)
+    assert table, "the page has no backtest table"
+    rows = re.findall(
+        r'<tr data-signal="([^"]+)" data-signal-value="(-?\d+)">(.*?)</tr>', table.group(0), re.S
+    )
+    return {
+        (signal, int(value)): {
+            column: html.unescape(cell)
+            for column, cell in re.findall(r'data-column="([^"]+)" data-value="([^"]*)"', row)
+        }
+        for signal, value, row in rows
+    }
 
 
 def texts(fig) -> str:

@@ -11,6 +11,7 @@ from dagster_project.report.charts import (
     macro,
     relative_pe,
     relative_strength,
+    scorecard_ic,
     spread_episodes,
     ytd_by_year,
 )
@@ -18,11 +19,20 @@ from dagster_project.report.charts.flows import flows_chart
 from dagster_project.report.charts.macro import macro_chart
 from dagster_project.report.charts.relative_pe import relative_pe_chart
 from dagster_project.report.charts.relative_strength import relative_strength_chart
+from dagster_project.report.charts.scorecard_ic import scorecard_ic_chart
 from dagster_project.report.charts.spread_episodes import FORWARD_HORIZON, spread_episodes_chart
 from dagster_project.report.charts.ytd_by_year import ytd_by_year_chart
 
 # the charts in the order the page shows them
-CHARTS = [relative_strength, ytd_by_year, spread_episodes, relative_pe, flows, macro]
+CHARTS = [
+    relative_strength,
+    ytd_by_year,
+    spread_episodes,
+    relative_pe,
+    flows,
+    macro,
+    scorecard_ic,
+]
 
 __all__ = [
     "CHARTS",
@@ -31,6 +41,7 @@ __all__ = [
     "macro_chart",
     "relative_pe_chart",
     "relative_strength_chart",
+    "scorecard_ic_chart",
     "spread_episodes_chart",
     "ytd_by_year_chart",
 ]
