@@ -1,16 +1,18 @@
 {#-
     average_rank(expr, partition_by): the rank of expr within its partition, ascending, ties
     sharing the mean of the positions they take (1, 2.5, 2.5, 4): the ranks a Spearman
-    correlation is the Pearson correlation of. Standard SQL windows: every engine.
+    correlation is the Pearson correlation of. The mean of a tie's first position, rank(), and
+    its last, the count of rows up to and including its peers (a range frame): both over one
+    window, so one sort. Standard SQL windows: every engine.
 -#}
 {% macro average_rank(expr, partition_by) -%}
     (
         rank() over (partition by {{ partition_by }} order by {{ expr }})
-        + cast(
-            count(*) over (partition by {{ partition_by }}, {{ expr }}) - 1
-            as {{ type_double() }}
-        ) / 2
-    )
+        + count(*) over (
+            partition by {{ partition_by }} order by {{ expr }}
+            range between unbounded preceding and current row
+        )
+    ) / {{ dbt.cast('2', type_double()) }}
 {%- endmacro %}
 
 {#-
