@@ -323,8 +323,8 @@ BAD = [
     bad(
         "scorecard: core CPI published the day after",
         SCORECARD,
-        PAIR_GT,
-        "scorecard_date, inflation_risk_known_date",
+        NULL,
+        "scorecard_date",
         0,
         inflation_risk_known_date=pd.Timestamp("2026-06-30"),
     ),

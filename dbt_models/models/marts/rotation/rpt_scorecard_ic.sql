@@ -31,17 +31,26 @@ periods as (
 
 ),
 
--- average ranks (ties share the mean of the positions they take): among every day, and among
--- the sampled days only (partitioned by is_sampled too)
+-- average ranks (ties share the mean of the positions they take) among every day, and among
+-- the sampled days alone (ranked again: their ranks among themselves)
 ranked as (
 
     select
-        *,
+        {{ grain }},
         {{ average_rank('signal_value', grain) }} as value_rank,
-        {{ average_rank('fwd_spread_bps', grain) }} as fwd_rank,
-        {{ average_rank('signal_value', grain ~ ', is_sampled') }} as value_sample_rank,
-        {{ average_rank('fwd_spread_bps', grain ~ ', is_sampled') }} as fwd_sample_rank
+        {{ average_rank('fwd_spread_bps', grain) }} as fwd_rank
     from periods
+
+),
+
+sample_ranked as (
+
+    select
+        {{ grain }},
+        {{ average_rank('signal_value', grain) }} as value_rank,
+        {{ average_rank('fwd_spread_bps', grain) }} as fwd_rank
+    from periods
+    where is_sampled
 
 ),
 
@@ -62,9 +71,8 @@ sample_stats as (
     select
         {{ grain }},
         count(*) as sample_count,
-        {{ rank_correlation('value_sample_rank', 'fwd_sample_rank') }} as sample_ic
-    from ranked
-    where is_sampled
+        {{ rank_correlation('value_rank', 'fwd_rank') }} as sample_ic
+    from sample_ranked
     group by {{ grain }}
 
 )
