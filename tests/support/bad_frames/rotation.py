@@ -321,14 +321,6 @@ BAD = [
         valuation_month=pd.Timestamp("2026-07-01"),
     ),
     bad(
-        "scorecard: core CPI published the day after",
-        SCORECARD,
-        NULL,
-        "scorecard_date",
-        0,
-        inflation_risk_known_date=pd.Timestamp("2026-06-30"),
-    ),
-    bad(
         "scorecard: duplicate key",
         SCORECARD,
         UNIQUE,
