@@ -26,3 +26,22 @@
             then corr({{ x_rank }}, {{ y_rank }})
     end
 {%- endmacro %}
+
+{#-
+    discrete_average_ranks(relation, partition_by, expr): one row per partition and distinct
+    value of expr, with the average rank average_rank() gives each of its rows (the rows
+    before the value, plus the mean of the positions its ties take: the running count through
+    the value less (ties - 1) / 2). For a column of few distinct values, such as a signal's
+    -1 / 0 / +1, a group by and a join are cheaper than ranking every row.
+-#}
+{% macro discrete_average_ranks(relation, partition_by, expr) -%}
+    select
+        {{ partition_by }},
+        {{ expr }},
+        sum(count(*)) over (
+            partition by {{ partition_by }} order by {{ expr }}
+            rows between unbounded preceding and current row
+        ) - (count(*) - 1) / {{ dbt.cast('2', type_double()) }} as average_rank
+    from {{ relation }}
+    group by {{ partition_by }}, {{ expr }}
+{%- endmacro %}

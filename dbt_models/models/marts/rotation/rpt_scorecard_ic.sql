@@ -6,7 +6,8 @@
     non-overlapping sample. See rpt_scorecard_ic.yml for every formula.
 -#}
 
-{%- set grain = 'pair_id, signal_name, horizon_days, period' -%}
+{%- set keys = ['pair_id', 'signal_name', 'horizon_days', 'period'] -%}
+{%- set grain = keys | join(', ') -%}
 
 with outcomes as (
 
@@ -31,15 +32,31 @@ periods as (
 
 ),
 
--- average ranks (ties share the mean of the positions they take) among every day, and among
--- the sampled days alone (ranked again: their ranks among themselves)
+-- average ranks (ties share the mean of the positions they take) among every day (the
+-- signal's few values by counting, the forward spreads by sorting), and among the sampled
+-- days alone (ranked again: their ranks among themselves)
+value_ranks as (
+
+    {{ discrete_average_ranks('periods', grain, 'signal_value') }}
+
+),
+
 ranked as (
 
     select
-        {{ grain }},
-        {{ average_rank('signal_value', grain) }} as value_rank,
-        {{ average_rank('fwd_spread_bps', grain) }} as fwd_rank
+        {% for key in keys -%}
+            periods.{{ key }},
+        {% endfor %}
+        value_ranks.average_rank as value_rank,
+        {{ average_rank(
+            'periods.fwd_spread_bps', 'periods.' ~ keys | join(', periods.')
+        ) }} as fwd_rank
     from periods
+    inner join value_ranks
+        on
+            {% for key in keys + ['signal_value'] -%}
+                value_ranks.{{ key }} = periods.{{ key }}{% if not loop.last %} and{% endif %}
+            {% endfor %}
 
 ),
 

@@ -6,7 +6,8 @@
     See rpt_scorecard_ic_rolling.yml.
 -#}
 
-{%- set grain = 'pair_id, signal_name, horizon_days, as_of_date' -%}
+{%- set keys = ['pair_id', 'signal_name', 'horizon_days', 'as_of_date'] -%}
+{%- set grain = keys | join(', ') -%}
 
 with outcomes as (
 
@@ -51,13 +52,30 @@ windows as (
 
 ),
 
+-- average ranks (ties share the mean of the positions they take): the signal's few values
+-- by counting, the forward spreads by sorting
+value_ranks as (
+
+    {{ discrete_average_ranks('windows', grain, 'signal_value') }}
+
+),
+
 ranked as (
 
     select
-        *,
-        {{ average_rank('signal_value', grain) }} as value_rank,
-        {{ average_rank('fwd_spread_bps', grain) }} as fwd_rank
+        {% for key in keys -%}
+            windows.{{ key }},
+        {% endfor %}
+        value_ranks.average_rank as value_rank,
+        {{ average_rank(
+            'windows.fwd_spread_bps', 'windows.' ~ keys | join(', windows.')
+        ) }} as fwd_rank
     from windows
+    inner join value_ranks
+        on
+            {% for key in keys + ['signal_value'] -%}
+                value_ranks.{{ key }} = windows.{{ key }}{% if not loop.last %} and{% endif %}
+            {% endfor %}
 
 )
 
