@@ -28,20 +28,53 @@
 {%- endmacro %}
 
 {#-
-    discrete_average_ranks(relation, partition_by, expr): one row per partition and distinct
-    value of expr, with the average rank average_rank() gives each of its rows (the rows
-    before the value, plus the mean of the positions its ties take: the running count through
-    the value less (ties - 1) / 2). For a column of few distinct values, such as a signal's
-    -1 / 0 / +1, a group by and a join are cheaper than ranking every row.
+    signal_ranks(relation, keys): the rows of relation (a scorecard outcome per row: keys,
+    signal_value, fwd_spread_bps) with their average ranks within keys: value_rank, the
+    signal's, by counting its few distinct values (-1 / 0 / +1: a group by and a join are
+    cheaper than sorting every row; the running count through the value less (ties - 1) / 2),
+    and fwd_rank, the forward spread's, by average_rank(). What a Spearman correlation by keys
+    is computed from (rpt_scorecard_ic, rpt_scorecard_ic_rolling).
 -#}
-{% macro discrete_average_ranks(relation, partition_by, expr) -%}
+{% macro signal_ranks(relation, keys) -%}
+    {%- set grain = keys | join(', ') -%}
     select
-        {{ partition_by }},
-        {{ expr }},
-        sum(count(*)) over (
-            partition by {{ partition_by }} order by {{ expr }}
-            rows between unbounded preceding and current row
-        ) - (count(*) - 1) / {{ dbt.cast('2', type_double()) }} as average_rank
+        {% for key in keys -%}
+            {{ relation }}.{{ key }},
+        {% endfor %}
+        value_ranks.value_rank,
+        {{ average_rank(
+            relation ~ '.fwd_spread_bps', relation ~ '.' ~ keys | join(', ' ~ relation ~ '.')
+        ) }} as fwd_rank
     from {{ relation }}
-    group by {{ partition_by }}, {{ expr }}
+    inner join (
+        select
+            {{ grain }},
+            signal_value,
+            sum(count(*)) over (
+                partition by {{ grain }} order by signal_value
+                rows between unbounded preceding and current row
+            ) - (count(*) - 1) / {{ dbt.cast('2', type_double()) }} as value_rank
+        from {{ relation }}
+        group by {{ grain }}, signal_value
+    ) as value_ranks
+        on
+            {% for key in keys + ['signal_value'] -%}
+                value_ranks.{{ key }} = {{ relation }}.{{ key }}{% if not loop.last %} and{% endif %}
+            {% endfor %}
+{%- endmacro %}
+
+{#-
+    by_period(relation): relation's rows twice, once with period 'all' (the whole history)
+    and once with period its decade (rpt_scorecard_backtest, rpt_scorecard_ic).
+-#}
+{% macro by_period(relation) -%}
+    select
+        *,
+        'all' as period
+    from {{ relation }}
+    union all
+    select
+        *,
+        decade as period
+    from {{ relation }}
 {%- endmacro %}

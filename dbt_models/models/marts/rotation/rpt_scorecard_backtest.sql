@@ -17,15 +17,7 @@ with outcomes as (
 -- each outcome in the whole history and in its decade
 periods as (
 
-    select
-        *,
-        'all' as period
-    from outcomes
-    union all
-    select
-        *,
-        decade as period
-    from outcomes
+    {{ by_period('outcomes') }}
 
 ),
 

@@ -20,54 +20,28 @@ with outcomes as (
 
 periods as (
 
-    select
-        *,
-        'all' as period
-    from outcomes
-    union all
-    select
-        *,
-        decade as period
-    from outcomes
+    {{ by_period('outcomes') }}
 
 ),
 
--- average ranks (ties share the mean of the positions they take) among every day (the
--- signal's few values by counting, the forward spreads by sorting), and among the sampled
--- days alone (ranked again: their ranks among themselves)
-value_ranks as (
+sampled as (
 
-    {{ discrete_average_ranks('periods', grain, 'signal_value') }}
+    select * from periods
+    where is_sampled
 
 ),
 
+-- average ranks (ties share the mean of the positions they take) among every day, and among
+-- the sampled days alone (ranked again: their ranks among themselves)
 ranked as (
 
-    select
-        {% for key in keys -%}
-            periods.{{ key }},
-        {% endfor %}
-        value_ranks.average_rank as value_rank,
-        {{ average_rank(
-            'periods.fwd_spread_bps', 'periods.' ~ keys | join(', periods.')
-        ) }} as fwd_rank
-    from periods
-    inner join value_ranks
-        on
-            {% for key in keys + ['signal_value'] -%}
-                value_ranks.{{ key }} = periods.{{ key }}{% if not loop.last %} and{% endif %}
-            {% endfor %}
+    {{ signal_ranks('periods', keys) }}
 
 ),
 
 sample_ranked as (
 
-    select
-        {{ grain }},
-        {{ average_rank('signal_value', grain) }} as value_rank,
-        {{ average_rank('fwd_spread_bps', grain) }} as fwd_rank
-    from periods
-    where is_sampled
+    {{ signal_ranks('sampled', keys) }}
 
 ),
 

@@ -52,30 +52,10 @@ windows as (
 
 ),
 
--- average ranks (ties share the mean of the positions they take): the signal's few values
--- by counting, the forward spreads by sorting
-value_ranks as (
-
-    {{ discrete_average_ranks('windows', grain, 'signal_value') }}
-
-),
-
+-- average ranks (ties share the mean of the positions they take)
 ranked as (
 
-    select
-        {% for key in keys -%}
-            windows.{{ key }},
-        {% endfor %}
-        value_ranks.average_rank as value_rank,
-        {{ average_rank(
-            'windows.fwd_spread_bps', 'windows.' ~ keys | join(', windows.')
-        ) }} as fwd_rank
-    from windows
-    inner join value_ranks
-        on
-            {% for key in keys + ['signal_value'] -%}
-                value_ranks.{{ key }} = windows.{{ key }}{% if not loop.last %} and{% endif %}
-            {% endfor %}
+    {{ signal_ranks('windows', keys) }}
 
 )
 
